@@ -1,0 +1,162 @@
+//! The one list of stable error codes: protocol refusals and domain refusals alike.
+
+use serde::{Deserialize, Serialize};
+
+/// A stable, snake_case error code. The gateway puts it in problem+json's `code`, the app
+/// passes it to the frontend, which shows its own translated text for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    SignatureMissing,
+    DeviceUnknown,
+    DeviceRevoked,
+    TimestampOutOfWindow,
+    SignatureInvalid,
+    NonceReplayed,
+    IdempotencyKeyMissing,
+    IdempotencyKeyReused,
+    IdempotencyInProgress,
+    CaptchaInvalid,
+    IdentityNotConfirmed,
+    IdentityTokenInvalid,
+    ValidationFailed,
+    NotFound,
+    PayableNotAvailable,
+    DeclarationNotPayable,
+    PaymentInProgress,
+    PolicyNotPublished,
+    BaseOutOfRange,
+    RateLimited,
+    IdLength,
+    IdCharacters,
+    IdRegion,
+    IdBirthDate,
+    IdCheckDigit,
+    #[serde(rename = "id_legacy_15")]
+    IdLegacy15,
+    NameInvalid,
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, in declaration order.
+    pub const ALL: &'static [ErrorCode] = &[
+        Self::SignatureMissing,
+        Self::DeviceUnknown,
+        Self::DeviceRevoked,
+        Self::TimestampOutOfWindow,
+        Self::SignatureInvalid,
+        Self::NonceReplayed,
+        Self::IdempotencyKeyMissing,
+        Self::IdempotencyKeyReused,
+        Self::IdempotencyInProgress,
+        Self::CaptchaInvalid,
+        Self::IdentityNotConfirmed,
+        Self::IdentityTokenInvalid,
+        Self::ValidationFailed,
+        Self::NotFound,
+        Self::PayableNotAvailable,
+        Self::DeclarationNotPayable,
+        Self::PaymentInProgress,
+        Self::PolicyNotPublished,
+        Self::BaseOutOfRange,
+        Self::RateLimited,
+        Self::IdLength,
+        Self::IdCharacters,
+        Self::IdRegion,
+        Self::IdBirthDate,
+        Self::IdCheckDigit,
+        Self::IdLegacy15,
+        Self::NameInvalid,
+        Self::Internal,
+    ];
+
+    /// The snake_case text used on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignatureMissing => "signature_missing",
+            Self::DeviceUnknown => "device_unknown",
+            Self::DeviceRevoked => "device_revoked",
+            Self::TimestampOutOfWindow => "timestamp_out_of_window",
+            Self::SignatureInvalid => "signature_invalid",
+            Self::NonceReplayed => "nonce_replayed",
+            Self::IdempotencyKeyMissing => "idempotency_key_missing",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::IdempotencyInProgress => "idempotency_in_progress",
+            Self::CaptchaInvalid => "captcha_invalid",
+            Self::IdentityNotConfirmed => "identity_not_confirmed",
+            Self::IdentityTokenInvalid => "identity_token_invalid",
+            Self::ValidationFailed => "validation_failed",
+            Self::NotFound => "not_found",
+            Self::PayableNotAvailable => "payable_not_available",
+            Self::DeclarationNotPayable => "declaration_not_payable",
+            Self::PaymentInProgress => "payment_in_progress",
+            Self::PolicyNotPublished => "policy_not_published",
+            Self::BaseOutOfRange => "base_out_of_range",
+            Self::RateLimited => "rate_limited",
+            Self::IdLength => "id_length",
+            Self::IdCharacters => "id_characters",
+            Self::IdRegion => "id_region",
+            Self::IdBirthDate => "id_birth_date",
+            Self::IdCheckDigit => "id_check_digit",
+            Self::IdLegacy15 => "id_legacy_15",
+            Self::NameInvalid => "name_invalid",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status the gateway answers with for this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::SignatureMissing
+            | Self::DeviceUnknown
+            | Self::DeviceRevoked
+            | Self::TimestampOutOfWindow
+            | Self::SignatureInvalid
+            | Self::NonceReplayed
+            | Self::IdentityTokenInvalid => 401,
+            Self::IdentityNotConfirmed => 403,
+            Self::NotFound => 404,
+            Self::IdempotencyInProgress
+            | Self::PayableNotAvailable
+            | Self::DeclarationNotPayable
+            | Self::PaymentInProgress => 409,
+            Self::RateLimited => 429,
+            Self::Internal => 500,
+            Self::IdempotencyKeyMissing => 400,
+            Self::IdempotencyKeyReused
+            | Self::CaptchaInvalid
+            | Self::ValidationFailed
+            | Self::PolicyNotPublished
+            | Self::BaseOutOfRange
+            | Self::IdLength
+            | Self::IdCharacters
+            | Self::IdRegion
+            | Self::IdBirthDate
+            | Self::IdCheckDigit
+            | Self::IdLegacy15
+            | Self::NameInvalid => 422,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn should_serialize_every_code_as_its_wire_text() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            let back: ErrorCode = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, *code);
+        }
+    }
+}

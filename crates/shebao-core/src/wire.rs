@@ -1,0 +1,252 @@
+//! JSON bodies of protocol v1, shared by the gateway (which writes them) and the client
+//! (which reads them). Field names are the wire's.
+
+use serde::{Deserialize, Serialize};
+
+use crate::policy::{FigureStatus, InsuranceItem};
+use crate::{Amount, ErrorCode, IdType, YearMonth};
+
+/// Header names of the protocol.
+pub mod header {
+    pub const AUTHORIZATION: &str = "authorization";
+    pub const SIGNATURE: &str = "shebao-signature";
+    pub const REQUEST_ID: &str = "request-id";
+    pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+    pub const IDENTITY_TOKEN: &str = "identity-token";
+}
+
+/// A problem+json error body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub code: ErrorCode,
+    pub detail: String,
+    pub request_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_time: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<Amount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<Amount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyUse {
+    Response,
+    Certificate,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PublicKeyEntry {
+    pub kid: String,
+    #[serde(rename = "use")]
+    pub key_use: KeyUse,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<u8>,
+    pub public_key: String,
+    pub not_before: String,
+    pub not_after: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KeySet {
+    pub keys: Vec<PublicKeyEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrollDevice {
+    pub public_key: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeviceEnrolled {
+    pub device_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewCaptcha {
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Captcha {
+    pub captcha_id: String,
+    /// A PNG data URL.
+    pub image: String,
+    pub expires_in: u32,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct ConfirmIdentity {
+    pub name: String,
+    pub id_type: IdType,
+    pub id_number: String,
+    pub captcha_id: String,
+    pub captcha_answer: String,
+}
+
+impl std::fmt::Debug for ConfirmIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfirmIdentity")
+            .field("id_type", &self.id_type)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PersonSummary {
+    pub name_masked: String,
+    pub id_number_masked: String,
+    pub insured: bool,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct IdentityConfirmed {
+    pub identity_token: String,
+    pub person: PersonSummary,
+}
+
+impl std::fmt::Debug for IdentityConfirmed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityConfirmed")
+            .field("person", &self.person)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Contributions assessed, transmitted and not yet declared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payable {
+    pub id: String,
+    pub item: InsuranceItem,
+    pub period_start: YearMonth,
+    pub period_end: YearMonth,
+    pub months: u32,
+    /// The monthly base.
+    pub base: Amount,
+    pub rate: rust_decimal::Decimal,
+    pub amount: Amount,
+    pub personal: Amount,
+    pub pooled: Amount,
+    pub policy_status: FigureStatus,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PayableList {
+    pub items: Vec<Payable>,
+    pub total: Amount,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewDeclaration {
+    pub payable_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclarationStatus {
+    Declared,
+    Paid,
+    Voided,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Declaration {
+    pub id: String,
+    pub status: DeclarationStatus,
+    pub total: Amount,
+    pub lines: Vec<Payable>,
+    pub declared_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewPaymentOrder {
+    pub declaration_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Created,
+    AwaitingPayment,
+    Paid,
+    Unknown,
+    Voided,
+}
+
+impl OrderStatus {
+    /// Whether the order may still change without anyone acting on it.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Created | Self::AwaitingPayment | Self::Unknown)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Unionpay,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unionpay => "unionpay",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PaymentOrder {
+    pub id: String,
+    pub declaration_id: String,
+    /// 电子税票号码: opaque digits.
+    pub ticket_number: String,
+    pub amount: Amount,
+    pub status: OrderStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<String>,
+    pub period_start: YearMonth,
+    pub period_end: YearMonth,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewPaymentAttempt {
+    pub channel: Channel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptStatus {
+    Pending,
+    Succeeded,
+    Closed,
+    Failed,
+    Expired,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PaymentAttempt {
+    pub id: String,
+    pub order_id: String,
+    pub channel: Channel,
+    pub status: AttemptStatus,
+    pub amount: Amount,
+    /// The text to put in the QR code a phone scans.
+    pub qr_text: String,
+    /// The channel's page for paying from this device.
+    pub pay_url: String,
+    pub expires_at: String,
+}
