@@ -1,1 +1,325 @@
+//! The app's side of protocol v1: every request signed with the device key, every response
+//! checked against the gateway's trusted keys and bound to the request's own nonce. A response
+//! that fails verification is a network error, never data.
 
+pub mod api;
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use rand::Rng;
+use reqwest::{Method, StatusCode, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shebao_core::ErrorCode;
+use shebao_core::sign::{
+    self, AuthorizationHeader, RequestParts, ResponseParts, ResponseSignatureHeader,
+};
+use shebao_core::wire::{self, KeySet, KeyUse, Problem, header};
+
+/// How many times a retryable request is sent at most.
+const MAX_ATTEMPTS: u32 = 3;
+const TIMEOUT: Duration = Duration::from_secs(40);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The gateway refused with a problem+json body (verified).
+    #[error("gateway refused: {}", .0.code)]
+    Api(Box<Problem>),
+    /// No verified answer: connection, timeout, bad signature, unexpected body.
+    #[error("network: {0}")]
+    Network(String),
+}
+
+impl ClientError {
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Api(problem) => Some(problem.code),
+            Self::Network(_) => None,
+        }
+    }
+}
+
+fn network(what: impl std::fmt::Display) -> ClientError {
+    ClientError::Network(what.to_string())
+}
+
+/// The keys a client trusts for response signatures.
+#[derive(Debug, Clone)]
+pub struct TrustedKeys(Vec<(String, VerifyingKey)>);
+
+impl TrustedKeys {
+    pub fn from_key_set(set: &KeySet) -> Result<Self, ClientError> {
+        let keys = set
+            .keys
+            .iter()
+            .filter(|entry| entry.key_use == KeyUse::Response)
+            .map(|entry| {
+                sign::verifying_key_from_b64(&entry.public_key)
+                    .map(|key| (entry.kid.clone(), key))
+                    .map_err(|_| network("trusted key does not decode"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self(keys))
+    }
+
+    fn get(&self, kid: &str) -> Option<&VerifyingKey> {
+        self.0.iter().find(|(k, _)| k == kid).map(|(_, key)| key)
+    }
+}
+
+/// Enrolls a device's public key with the gateway and returns its device id.
+pub async fn enroll(origin: &str, key: &SigningKey) -> Result<String, ClientError> {
+    let http = http_client()?;
+    let url = Url::parse(origin)
+        .and_then(|o| o.join("/v1/devices"))
+        .map_err(network)?;
+    let body = wire::EnrollDevice {
+        public_key: sign::public_key_b64(key),
+    };
+    let response = http.post(url).json(&body).send().await.map_err(network)?;
+    if response.status() != StatusCode::CREATED {
+        return Err(network(format!(
+            "enrollment answered {}",
+            response.status()
+        )));
+    }
+    let enrolled: wire::DeviceEnrolled = response.json().await.map_err(network)?;
+    Ok(enrolled.device_id)
+}
+
+fn http_client() -> Result<reqwest::Client, ClientError> {
+    reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .map_err(network)
+}
+
+/// A signed client for one gateway and one enrolled device.
+pub struct Client {
+    http: reqwest::Client,
+    origin: Url,
+    host: String,
+    device_id: String,
+    key: SigningKey,
+    trusted: TrustedKeys,
+    clock_offset: AtomicI64,
+}
+
+/// A request before it is signed: what a retry re-signs byte for byte.
+struct Outgoing<'a> {
+    method: Method,
+    target: &'a str,
+    body: Vec<u8>,
+    idempotency_key: Option<&'a str>,
+    identity_token: Option<&'a str>,
+}
+
+impl Client {
+    pub fn new(
+        origin: &str,
+        device_id: String,
+        key: SigningKey,
+        trusted: TrustedKeys,
+    ) -> Result<Self, ClientError> {
+        let origin = Url::parse(origin).map_err(network)?;
+        let host = match (origin.host_str(), origin.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => return Err(network("gateway origin has no host")),
+        };
+        Ok(Self {
+            http: http_client()?,
+            origin,
+            host,
+            device_id,
+            key,
+            trusted,
+            clock_offset: AtomicI64::new(0),
+        })
+    }
+
+    pub fn origin(&self) -> &str {
+        self.origin.as_str().trim_end_matches('/')
+    }
+
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        target: &str,
+        identity_token: Option<&str>,
+    ) -> Result<T, ClientError> {
+        let request = Outgoing {
+            method: Method::GET,
+            target,
+            body: Vec::new(),
+            idempotency_key: None,
+            identity_token,
+        };
+        self.send(&request, true).await
+    }
+
+    /// POSTs `body`. With an idempotency key the request is retried on network failure,
+    /// re-signed over the same bytes; without one it is sent once.
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        target: &str,
+        body: &B,
+        idempotency_key: Option<&str>,
+        identity_token: Option<&str>,
+    ) -> Result<T, ClientError> {
+        let request = Outgoing {
+            method: Method::POST,
+            target,
+            body: serde_json::to_vec(body).map_err(network)?,
+            idempotency_key,
+            identity_token,
+        };
+        self.send(&request, idempotency_key.is_some()).await
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        request: &Outgoing<'_>,
+        retryable: bool,
+    ) -> Result<T, ClientError> {
+        let mut corrected_clock = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.send_once(request).await {
+                Err(ClientError::Api(problem))
+                    if problem.code == ErrorCode::TimestampOutOfWindow && !corrected_clock =>
+                {
+                    corrected_clock = true;
+                    if let Some(server_time) = problem.server_time {
+                        self.clock_offset
+                            .store(server_time - unix_now(), Ordering::Relaxed);
+                    }
+                }
+                Err(ClientError::Network(what)) if retryable && attempt < MAX_ATTEMPTS => {
+                    tracing::warn!(target_path = request.target, attempt, error = %what, "retrying request");
+                    let jitter = rand::thread_rng().gen_range(0..250);
+                    tokio::time::sleep(Duration::from_millis(300 * u64::from(attempt) + jitter))
+                        .await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn send_once<T: DeserializeOwned>(
+        &self,
+        request: &Outgoing<'_>,
+    ) -> Result<T, ClientError> {
+        let ts = unix_now() + self.clock_offset.load(Ordering::Relaxed);
+        let nonce = sign::new_nonce();
+        let parts = RequestParts {
+            method: request.method.as_str(),
+            host: &self.host,
+            target: request.target,
+            ts,
+            nonce: &nonce,
+            idempotency_key: request.idempotency_key,
+            body: &request.body,
+        };
+        let authorization = AuthorizationHeader {
+            kid: self.device_id.clone(),
+            ts,
+            nonce: nonce.clone(),
+            sig: parts.sign(&self.key),
+        };
+        let url = self.origin.join(request.target).map_err(network)?;
+
+        let mut builder = self
+            .http
+            .request(request.method.clone(), url)
+            .header(header::AUTHORIZATION, authorization.to_header_value());
+        if let Some(key) = request.idempotency_key {
+            builder = builder.header(header::IDEMPOTENCY_KEY, key);
+        }
+        if let Some(token) = request.identity_token {
+            builder = builder.header(header::IDENTITY_TOKEN, token);
+        }
+        if request.method == Method::POST {
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(request.body.clone());
+        }
+        let started = std::time::Instant::now();
+        let response = builder.send().await.map_err(network)?;
+
+        let status = response.status();
+        let request_id = header_text(&response, header::REQUEST_ID)?;
+        let signature = header_text(&response, header::SIGNATURE)?;
+        let body = response.bytes().await.map_err(network)?;
+        self.verify(status.as_u16(), &nonce, &request_id, &signature, &body)?;
+        tracing::info!(
+            request_id = %request_id,
+            method = %request.method,
+            status = status.as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "gateway answered"
+        );
+
+        if status.is_success() {
+            serde_json::from_slice(&body).map_err(|_| network("unexpected response body"))
+        } else {
+            let problem: Problem =
+                serde_json::from_slice(&body).map_err(|_| network("unexpected error body"))?;
+            Err(ClientError::Api(Box::new(problem)))
+        }
+    }
+
+    fn verify(
+        &self,
+        status: u16,
+        nonce: &str,
+        request_id: &str,
+        signature: &str,
+        body: &[u8],
+    ) -> Result<(), ClientError> {
+        let header = ResponseSignatureHeader::parse(signature)
+            .map_err(|_| network("malformed response signature"))?;
+        let key = self
+            .trusted
+            .get(&header.kid)
+            .ok_or_else(|| network("response signed by an untrusted key"))?;
+        let now = unix_now() + self.clock_offset.load(Ordering::Relaxed);
+        if (now - header.ts).abs() > sign::WINDOW_SECONDS {
+            return Err(network("response signature outside the time window"));
+        }
+        let parts = ResponseParts {
+            status,
+            request_nonce: nonce,
+            ts: header.ts,
+            request_id,
+            body,
+        };
+        parts
+            .verify(key, &header.sig)
+            .map_err(|_| network("response signature does not verify"))
+    }
+}
+
+fn header_text(response: &reqwest::Response, name: &str) -> Result<String, ClientError> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+        .ok_or_else(|| network(format!("response without {name}")))
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// A fresh idempotency key: a lower-case UUID v4.
+pub fn new_idempotency_key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -108,8 +108,8 @@ fn validate_resident(value: &str, today: NaiveDate) -> Result<(), ErrorCode> {
     if !PROVINCE_CODES.contains(&&value[..2]) {
         return Err(ErrorCode::IdRegion);
     }
-    let birth = NaiveDate::parse_from_str(&value[6..14], "%Y%m%d")
-        .map_err(|_| ErrorCode::IdBirthDate)?;
+    let birth =
+        NaiveDate::parse_from_str(&value[6..14], "%Y%m%d").map_err(|_| ErrorCode::IdBirthDate)?;
     let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).ok_or(ErrorCode::Internal)?;
     if birth < earliest || birth > today {
         return Err(ErrorCode::IdBirthDate);
@@ -195,7 +195,10 @@ mod tests {
 
     #[test]
     fn should_accept_the_protocol_vector_number() {
-        assert_eq!(resident("640102199001011237").unwrap().expose(), "640102199001011237");
+        assert_eq!(
+            resident("640102199001011237").unwrap().expose(),
+            "640102199001011237"
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //!
 //! Nothing in here does I/O; "today" is always passed in by the caller.
 
+pub mod capitals;
+pub mod certificate;
 pub mod error;
 pub mod id;
 pub mod money;

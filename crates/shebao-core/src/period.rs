@@ -133,7 +133,10 @@ mod tests {
     fn should_align_quarters_and_years_to_the_calendar() {
         let may: YearMonth = "2025-05".parse().unwrap();
         let (first, last) = PeriodType::Quarterly.period_containing(may);
-        assert_eq!((first.to_string(), last.to_string()), ("2025-04".into(), "2025-06".into()));
+        assert_eq!(
+            (first.to_string(), last.to_string()),
+            ("2025-04".into(), "2025-06".into())
+        );
         let (first, last) = PeriodType::Yearly.period_containing(may);
         assert_eq!(first.count_through(last), 12);
     }

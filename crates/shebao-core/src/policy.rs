@@ -115,7 +115,10 @@ impl PolicyTable {
         }
         for pair in self.entries.windows(2) {
             if pair[1].from <= pair[0].to {
-                return invalid(format!("entries overlap or are unordered at {}", pair[1].from));
+                return invalid(format!(
+                    "entries overlap or are unordered at {}",
+                    pair[1].from
+                ));
             }
         }
         for entry in &self.entries {
@@ -126,7 +129,10 @@ impl PolicyTable {
                 return invalid(format!("entry {} has lower above upper", entry.from));
             }
             if entry.status == FigureStatus::Provisional {
-                return invalid(format!("entry {} is marked provisional in the file", entry.from));
+                return invalid(format!(
+                    "entry {} is marked provisional in the file",
+                    entry.from
+                ));
             }
         }
         for item in &self.items {
@@ -135,7 +141,10 @@ impl PolicyTable {
                 return invalid(format!("item {} has a bad rate", item.item.as_str()));
             }
             if item.enabled && item.status == FigureStatus::Unconfirmed {
-                return invalid(format!("item {} is enabled but unconfirmed", item.item.as_str()));
+                return invalid(format!(
+                    "item {} is enabled but unconfirmed",
+                    item.item.as_str()
+                ));
             }
         }
         Ok(())
@@ -144,7 +153,11 @@ impl PolicyTable {
     /// The figures for `month`: a covering entry, or the last entry as a provisional one when
     /// the table allows it, or `policy_not_published`.
     pub fn for_month(&self, month: YearMonth) -> Result<MonthPolicy<'_>, ErrorCode> {
-        if let Some(entry) = self.entries.iter().find(|e| e.from <= month && month <= e.to) {
+        if let Some(entry) = self
+            .entries
+            .iter()
+            .find(|e| e.from <= month && month <= e.to)
+        {
             return Ok(MonthPolicy {
                 entry,
                 status: entry.status,
@@ -160,7 +173,9 @@ impl PolicyTable {
     }
 
     pub fn item(&self, item: InsuranceItem) -> Option<&ItemRule> {
-        self.items.iter().find(|rule| rule.item == item && rule.enabled)
+        self.items
+            .iter()
+            .find(|rule| rule.item == item && rule.enabled)
     }
 
     /// Prices `item` at `base` for every month from `first` to `last`: one line a month.
@@ -227,7 +242,12 @@ mod tests {
     fn should_price_2025_lowest_base_at_991() {
         let table = PolicyTable::ningxia().unwrap();
         let lines = table
-            .price(InsuranceItem::Pension, Amount::from_decimal(dec!(4955)), month("2025-06"), month("2025-06"))
+            .price(
+                InsuranceItem::Pension,
+                Amount::from_decimal(dec!(4955)),
+                month("2025-06"),
+                month("2025-06"),
+            )
             .unwrap();
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].amount.to_string(), "991.00");
@@ -240,7 +260,12 @@ mod tests {
     fn should_price_2024_lowest_base_at_970_60() {
         let table = PolicyTable::ningxia().unwrap();
         let lines = table
-            .price(InsuranceItem::Pension, Amount::from_decimal(dec!(4853)), month("2024-03"), month("2024-03"))
+            .price(
+                InsuranceItem::Pension,
+                Amount::from_decimal(dec!(4853)),
+                month("2024-03"),
+                month("2024-03"),
+            )
             .unwrap();
         assert_eq!(lines[0].amount.to_string(), "970.60");
     }
@@ -249,7 +274,12 @@ mod tests {
     fn should_split_so_personal_and_pooled_add_up() {
         let table = PolicyTable::ningxia().unwrap();
         let line = &table
-            .price(InsuranceItem::Pension, "5000.03".parse().unwrap(), month("2025-01"), month("2025-01"))
+            .price(
+                InsuranceItem::Pension,
+                "5000.03".parse().unwrap(),
+                month("2025-01"),
+                month("2025-01"),
+            )
             .unwrap()[0];
         assert_eq!(line.amount.to_string(), "1000.01");
         assert_eq!(line.personal.to_string(), "400.00");
@@ -267,13 +297,21 @@ mod tests {
     #[test]
     fn should_refuse_months_before_the_table() {
         let table = PolicyTable::ningxia().unwrap();
-        assert_eq!(table.for_month(month("2021-12")).err(), Some(ErrorCode::PolicyNotPublished));
+        assert_eq!(
+            table.for_month(month("2021-12")).err(),
+            Some(ErrorCode::PolicyNotPublished)
+        );
     }
 
     #[test]
     fn should_refuse_a_base_out_of_range_without_clamping() {
         let table = PolicyTable::ningxia().unwrap();
-        let result = table.price(InsuranceItem::Pension, "4954.99".parse().unwrap(), month("2025-01"), month("2025-01"));
+        let result = table.price(
+            InsuranceItem::Pension,
+            "4954.99".parse().unwrap(),
+            month("2025-01"),
+            month("2025-01"),
+        );
         assert_eq!(result, Err(ErrorCode::BaseOutOfRange));
     }
 

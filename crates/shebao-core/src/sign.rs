@@ -28,7 +28,9 @@ pub fn b64(bytes: &[u8]) -> String {
 }
 
 pub fn b64_decode(text: &str) -> Result<Vec<u8>, SignError> {
-    URL_SAFE_NO_PAD.decode(text).map_err(|_| SignError::Malformed)
+    URL_SAFE_NO_PAD
+        .decode(text)
+        .map_err(|_| SignError::Malformed)
 }
 
 /// Lower-case hex SHA-256.
@@ -271,9 +273,7 @@ mod tests {
             sig,
             "fev7r6gecnRmc0CFgU0WFmi27THtOqNE04uev7vpKdh0VlRlmO4XpnaF7FwOBKjXZ2FLTALqTh1PAN0oXBxSCw"
         );
-        parts
-            .verify(&vector_key().verifying_key(), &sig)
-            .unwrap();
+        parts.verify(&vector_key().verifying_key(), &sig).unwrap();
     }
 
     #[test]
@@ -287,9 +287,11 @@ mod tests {
             idempotency_key: None,
             body: b"",
         };
-        assert!(parts.string_to_sign().ends_with(
-            "\n\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
-        ));
+        assert!(
+            parts.string_to_sign().ends_with(
+                "\n\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+            )
+        );
         assert_eq!(
             parts.sign(&vector_key()),
             "ts5PFwy1hcdOZJAOvbQh9zcq-nNV-dGYOXKw7XH7JjdIh4zA7FSAn5P2WV9eourhFtLq6_NEf3zldH3pGWYyBA"
@@ -356,7 +358,11 @@ mod tests {
             good.replace("kid=dev_01", "kid=dev.01"),
             format!("{good},extra=1"),
         ] {
-            assert_eq!(AuthorizationHeader::parse(&bad), Err(SignError::Malformed), "{bad}");
+            assert_eq!(
+                AuthorizationHeader::parse(&bad),
+                Err(SignError::Malformed),
+                "{bad}"
+            );
         }
     }
 }

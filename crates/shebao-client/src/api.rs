@@ -1,0 +1,99 @@
+//! Typed calls of protocol v1, one per endpoint the app uses.
+
+use shebao_core::wire::{
+    Captcha, ConfirmIdentity, Declaration, IdentityConfirmed, NewCaptcha, NewDeclaration,
+    NewPaymentAttempt, NewPaymentOrder, PayableList, PaymentAttempt, PaymentOrder,
+};
+
+use crate::{Client, ClientError};
+
+/// Longest a single long-poll of an order waits on the gateway, in seconds.
+pub const ORDER_WAIT_SECONDS: u32 = 25;
+
+impl Client {
+    pub async fn new_captcha(&self) -> Result<Captcha, ClientError> {
+        let body = NewCaptcha {
+            purpose: "identity".into(),
+        };
+        self.post("/v1/captchas", &body, None, None).await
+    }
+
+    pub async fn confirm_identity(
+        &self,
+        request: &ConfirmIdentity,
+    ) -> Result<IdentityConfirmed, ClientError> {
+        self.post("/v1/identity/confirmations", request, None, None)
+            .await
+    }
+
+    pub async fn payables(&self, identity_token: &str) -> Result<PayableList, ClientError> {
+        self.get("/v1/payables", Some(identity_token)).await
+    }
+
+    pub async fn declare(
+        &self,
+        identity_token: &str,
+        payable_ids: Vec<String>,
+        idempotency_key: &str,
+    ) -> Result<Declaration, ClientError> {
+        let body = NewDeclaration { payable_ids };
+        self.post(
+            "/v1/declarations",
+            &body,
+            Some(idempotency_key),
+            Some(identity_token),
+        )
+        .await
+    }
+
+    pub async fn create_payment_order(
+        &self,
+        identity_token: &str,
+        declaration_id: &str,
+        idempotency_key: &str,
+    ) -> Result<PaymentOrder, ClientError> {
+        let body = NewPaymentOrder {
+            declaration_id: declaration_id.to_owned(),
+        };
+        self.post(
+            "/v1/payment-orders",
+            &body,
+            Some(idempotency_key),
+            Some(identity_token),
+        )
+        .await
+    }
+
+    pub async fn create_payment_attempt(
+        &self,
+        identity_token: &str,
+        order_id: &str,
+        attempt: &NewPaymentAttempt,
+        idempotency_key: &str,
+    ) -> Result<PaymentAttempt, ClientError> {
+        let target = format!("/v1/payment-orders/{order_id}/attempts");
+        self.post(
+            &target,
+            attempt,
+            Some(idempotency_key),
+            Some(identity_token),
+        )
+        .await
+    }
+
+    /// The order's status; with `wait` the gateway holds the answer until the status
+    /// leaves created/awaiting_payment or `ORDER_WAIT_SECONDS` pass.
+    pub async fn payment_order(
+        &self,
+        identity_token: &str,
+        order_id: &str,
+        wait: bool,
+    ) -> Result<PaymentOrder, ClientError> {
+        let target = if wait {
+            format!("/v1/payment-orders/{order_id}?wait={ORDER_WAIT_SECONDS}")
+        } else {
+            format!("/v1/payment-orders/{order_id}")
+        };
+        self.get(&target, Some(identity_token)).await
+    }
+}

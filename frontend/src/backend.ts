@@ -1,0 +1,94 @@
+/**
+ * The one door to the Tauri shell: a typed function per command of docs/api.md ("App
+ * commands"). Each command gets `{ request }` with snake_case members, or no arguments. Every
+ * failure rejects with an {@link AppError}; anything that is not already `{code, message}` is
+ * reported as `network`, since the shell did not answer in its own terms.
+ */
+
+import { invoke } from '@tauri-apps/api/core';
+
+import type {
+  AppError,
+  AppInfo,
+  Captcha,
+  CheckIdNumberRequest,
+  ConfirmIdentityRequest,
+  Declaration,
+  DeclareRequest,
+  IdNumberCheck,
+  OpenPayLinkRequest,
+  PayableList,
+  PaymentOrder,
+  PaymentStarted,
+  Person,
+  StartPaymentRequest,
+  WaitPaymentRequest,
+} from './types';
+
+/** Turns whatever a command rejected with into `{code, message}`. */
+export function toAppError(reason: unknown): AppError {
+  if (isAppError(reason)) {
+    return { code: reason.code, message: typeof reason.message === 'string' ? reason.message : '' };
+  }
+
+  const message =
+    reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
+  return { code: 'network', message };
+}
+
+function isAppError(value: unknown): value is { code: string; message?: unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'code' in value &&
+    typeof value.code === 'string' &&
+    value.code.length > 0
+  );
+}
+
+async function call<T>(command: string, request?: object): Promise<T> {
+  try {
+    return await invoke<T>(command, request === undefined ? undefined : { request });
+  } catch (reason) {
+    throw toAppError(reason);
+  }
+}
+
+export function appInfo(): Promise<AppInfo> {
+  return call('app_info');
+}
+
+export function checkIdNumber(request: CheckIdNumberRequest): Promise<IdNumberCheck> {
+  return call('check_id_number', request);
+}
+
+export function newCaptcha(): Promise<Captcha> {
+  return call('new_captcha');
+}
+
+export function confirmIdentity(request: ConfirmIdentityRequest): Promise<Person> {
+  return call('confirm_identity', request);
+}
+
+export function listPayables(): Promise<PayableList> {
+  return call('list_payables');
+}
+
+/** Files the payables as one declaration; pressing twice for the same intent gives one. */
+export function declare(request: DeclareRequest): Promise<Declaration> {
+  return call('declare', request);
+}
+
+export function startPayment(request: StartPaymentRequest): Promise<PaymentStarted> {
+  return call('start_payment', request);
+}
+
+/** Long-polls the gateway for up to 25 s and answers the order as it then stands. */
+export function waitPayment(request: WaitPaymentRequest): Promise<PaymentOrder> {
+  return call('wait_payment', request);
+}
+
+/** Opens the attempt's cashier page in the system browser. */
+export function openPayLink(request: OpenPayLinkRequest): Promise<null> {
+  return call('open_pay_link', request);
+}

@@ -1,0 +1,212 @@
+/** English text of every screen, with the same keys as the Chinese reference. */
+
+import type { Messages } from './zh-CN';
+
+const en: Messages = {
+  app: {
+    title: 'Shebao',
+    subtitle: 'Social insurance for flexible workers in Ningxia',
+  },
+  common: {
+    unit: 'yuan',
+    money: '{amount} yuan',
+    periodRange: '{start} to {end}',
+    retry: 'Try again',
+    home: 'Back to home',
+    loading: 'Loading…',
+    switchLocale: '中文',
+  },
+  shell: {
+    sandboxBanner: 'Demo environment · simulated date {date} · all data is fictional',
+    sandboxBannerUndated: 'Demo environment · all data is fictional',
+    sessionOnly:
+      'The system keyring is unavailable: this device key lasts only until the app quits. If a payment is interrupted, the app cannot resume it automatically, so finish paying while the app stays open.',
+  },
+  steps: {
+    identity: 'Identity',
+    review: 'Review',
+    declare: 'Declare',
+    pay: 'Pay',
+  },
+  home: {
+    packageTitle: 'Declare and pay in one go (recommended)',
+    packageIntro:
+      'Confirm who you are, check the assessed contributions that appear, then declare and pay them.',
+    start: 'Start',
+    beforeTitle: 'Before you start',
+    assessmentNote:
+      'Your contributions must be assessed first, at a social security office or in the 我的宁夏 app. The assessment then takes about 5–15 minutes to reach the tax bureau before it shows up here.',
+    helpTitle: 'Need help?',
+    hotlineTax: 'Tax service hotline',
+    hotlineTaxHint: 'Payments, tax tickets, receipts',
+    hotlineTaxNumber: '12366',
+    hotlineSocial: 'Social security hotline',
+    hotlineSocialHint: 'Enrolment, assessment, contribution base',
+    hotlineSocialNumber: '12333',
+    offlineHelp:
+      'If you find it hard to assess and pay on your own, staff at collecting bank branches, district offices, community service centres and neighbourhood committees can guide you.',
+    equalValidity:
+      'Receipts from the 我的宁夏 app, self-service terminals at tax service halls and collecting bank branches are as valid as those issued at a tax service counter: all are legal receipts for reimbursement, bookkeeping and "4050" subsidy applications.',
+  },
+  identity: {
+    title: 'Confirm identity',
+    intro: "Enter the payer's ID details. The assessed contributions appear once confirmed.",
+    name: 'Name',
+    namePlaceholder: 'As shown on the ID document',
+    nameRequired: 'Enter the name',
+    idType: 'ID type',
+    idTypePickerTitle: 'Choose the ID type',
+    idTypes: {
+      resident_id_card: 'Resident ID card',
+    },
+    idNumber: 'ID number',
+    idNumberPlaceholder: 'Enter the ID number',
+    idNumberRequired: 'Enter the ID number',
+    keyboardDone: 'Done',
+    captcha: 'Captcha',
+    captchaPlaceholder: 'As shown',
+    captchaRequired: 'Enter the captcha',
+    captchaAlt: 'Captcha picture',
+    captchaRefresh: 'New one',
+    captchaFailed: 'The captcha did not load. Tap "New one" to try again.',
+    confirm: 'Confirm',
+    privacy:
+      'Only the name, ID type, ID number and captcha are sent, to the tax bureau, to confirm your identity. Nothing is stored in the browser.',
+    pickerConfirm: 'OK',
+    pickerCancel: 'Cancel',
+  },
+  payables: {
+    title: 'Review',
+    person: 'Payer',
+    idNumber: 'ID number',
+    listTitle: 'Contributions due',
+    items: {
+      pension: 'Basic pension insurance for enterprise employees',
+      medical: 'Basic medical insurance for employees',
+    },
+    period: 'Fee period',
+    amount: 'Amount due',
+    detail: 'Details',
+    detailHide: 'Hide',
+    months: 'Months',
+    monthsValue: '{months} month(s)',
+    base: 'Contribution base',
+    rate: 'Rate',
+    rateValue: '{percent}%',
+    personal: 'Personal account',
+    pooled: 'Pooled fund',
+    provisional: 'Provisional',
+    provisionalNote:
+      "This period's base figures are not published yet; last year's figures are used until they are.",
+    unconfirmed: 'Unconfirmed',
+    unconfirmedNote:
+      'These figures come from public sources and are not yet checked against an official notice.',
+    loading: 'Looking up contributions due…',
+    emptyTitle: 'Nothing to pay right now',
+    emptyHint:
+      'After an assessment, the data usually takes 5–15 minutes to reach the tax bureau. Refresh in a while.',
+    notInsured:
+      'No insurance record was found. Enrol and get assessed at a social security office or in the 我的宁夏 app first; for questions call 12333.',
+    refresh: 'Refresh',
+    reconfirm: 'Confirm identity again',
+    total: 'Total',
+    declare: 'Declare',
+    confirmTitle: 'Confirm declaration',
+    confirmAmount: 'Amount',
+    confirmPeriod: 'Fee period',
+    confirmNote: 'Please pay soon after declaring.',
+    confirmOk: 'Declare',
+    confirmCancel: 'Not yet',
+  },
+  pay: {
+    title: 'Pay',
+    summaryTitle: 'Payment',
+    amount: 'Amount',
+    period: 'Fee period',
+    declaration: 'Declaration',
+    channelTitle: 'Pay with',
+    channels: {
+      unionpay: 'UnionPay',
+    },
+    channelNotes: {
+      unionpay: 'Pays from a bank card',
+    },
+    pay: 'Pay now',
+    ticketNumber: 'Tax ticket number',
+    qrAlt: 'Payment QR code',
+    scanHint: 'Scan with your phone to pay, or open the cashier page in a browser',
+    openCashier: 'Open the cashier page in a browser',
+    noRepeat: 'This page updates by itself after you pay. Do not pay twice.',
+    status: {
+      waiting: 'Waiting for payment…',
+      unknown: 'Confirming the payment result. Do not pay again.',
+      reconnecting: 'Connection lost, reconnecting…',
+      voided: 'This tax ticket was voided; the payment did not go through.',
+      stopped: 'The payment result cannot be checked right now.',
+    },
+    resume: 'Check again',
+    missing: 'This declaration was not found. Please start again from the home page.',
+  },
+  paid: {
+    title: 'Result',
+    success: 'Payment successful',
+    amount: 'Amount paid',
+    ticketNumber: 'Tax ticket number',
+    period: 'Fee period',
+    paidAt: 'Paid at',
+    nextStep:
+      'Payment certificates will be available in the next release. If you need proof now, get it in the 我的宁夏 app or at a tax service hall; receipts from every channel are equally valid.',
+    missing: 'This payment was not found. Please start again from the home page.',
+  },
+  errors: {
+    signature_missing: 'The request was not signed and was refused. Restart the app and try again.',
+    device_unknown:
+      'This device is no longer enrolled. Restart the app so that it enrols the device again.',
+    device_revoked: "This device's access was revoked. If you did not do this, call 12366.",
+    timestamp_out_of_window:
+      "This device's clock is too far from the server's. Set the time to update automatically, then try again.",
+    signature_invalid:
+      'The request signature did not verify. Restart the app and try again; if it persists, call 12366.',
+    nonce_replayed: 'This request repeated an earlier one and was refused. Please try again.',
+    idempotency_key_missing:
+      'The request lacked its duplicate guard and was refused. Please try again.',
+    idempotency_key_reused:
+      'This submission differs from an earlier one with the same key. Start again from the home page.',
+    idempotency_in_progress:
+      'The same operation is still being processed. Wait a moment before checking; do not submit again.',
+    captcha_invalid: 'The captcha was wrong or expired. Read the new captcha and enter it again.',
+    identity_not_confirmed:
+      'The name and ID number do not match, or no insurance record was found. Check them and try again; for questions call 12333.',
+    identity_token_invalid: 'Your identity confirmation has expired. Please confirm it again.',
+    validation_failed: 'Some details are not valid. Check them and submit again.',
+    not_found: 'No matching record was found. Start again from the home page.',
+    payable_not_available:
+      'These contributions are already declared or cannot be declared yet. Refresh the list and try again.',
+    declaration_not_payable:
+      'This declaration is already paid or voided. Go back home to see what is due now.',
+    payment_in_progress:
+      'A payment for these contributions is already being processed. Do not pay again.',
+    policy_not_published:
+      'The figures for this period are not published yet. Try again once they are, or call 12333.',
+    base_out_of_range:
+      'The contribution base is outside the allowed range. Choose a base between the limits.',
+    rate_limited: 'Too many attempts. Wait a little and try again.',
+    id_length: 'The ID number has the wrong length. A resident ID number has 18 characters.',
+    id_characters: 'The ID number contains invalid characters: digits only, the last may be X.',
+    id_region: 'The region code (first 6 digits) of the ID number is not valid. Please check it.',
+    id_birth_date: 'The birth date inside the ID number is not valid. Please check it.',
+    id_check_digit:
+      'The last (check) character of the ID number does not match. A digit may be mistyped; check each one.',
+    id_legacy_15:
+      'This is an old 15-digit ID number, which cannot be used to pay. Use the 18-character number.',
+    name_invalid:
+      'The name is not valid. Enter it as on the ID document; use "·" between parts of a minority name.',
+    internal: 'The service had a problem. Try again later; if it persists, call 12366.',
+    network: 'The connection failed. Check the network and try again.',
+    keyring_unavailable:
+      'The system keyring cannot store the device key. You can go on, but you must confirm your identity again after the app quits.',
+    unknown: 'That did not work (code {code}). Try again later; if it persists, call 12366.',
+  },
+};
+
+export default en;

@@ -1,0 +1,33 @@
+/** Screens and their paths (hash history in the app, memory history in tests). */
+
+import { createRouter, type RouteRecordRaw, type RouterHistory } from 'vue-router';
+
+import HomeScreen from './screens/home/HomeScreen.vue';
+import IdentityScreen from './screens/identity/IdentityScreen.vue';
+import PaidScreen from './screens/paid/PaidScreen.vue';
+import PayScreen from './screens/pay/PayScreen.vue';
+import PayablesScreen from './screens/payables/PayablesScreen.vue';
+import { useJourneyStore } from './stores/journey';
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: HomeScreen },
+  { path: '/identity', name: 'identity', component: IdentityScreen },
+  {
+    path: '/payables',
+    name: 'payables',
+    component: PayablesScreen,
+    // The list belongs to a confirmed person; without one there is nothing to show.
+    beforeEnter: () => (useJourneyStore().person ? true : { name: 'identity' }),
+  },
+  { path: '/pay/:declarationId', name: 'pay', component: PayScreen, props: true },
+  { path: '/paid/:orderId', name: 'paid', component: PaidScreen, props: true },
+  { path: '/:unknown(.*)*', redirect: { name: 'home' } },
+];
+
+export function createAppRouter(history: RouterHistory) {
+  return createRouter({
+    history,
+    routes,
+    scrollBehavior: () => ({ top: 0 }),
+  });
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+
+import { installFakeBackend } from '../../test-support/fake-backend';
+import { renderApp } from '../../test-support/render';
+
+describe('paid result', () => {
+  it('should show the status the gateway reported, with amount, ticket and period', async () => {
+    installFakeBackend();
+
+    const { wrapper } = await renderApp('/paid/ord_01', (journey) =>
+      journey.paid({
+        id: 'ord_01',
+        declaration_id: 'dec_01',
+        ticket_number: '325640100000012345',
+        amount: '991.00',
+        status: 'paid',
+        paid_at: '2025-06-15T02:05:09Z',
+        period_start: '2025-06',
+        period_end: '2025-06',
+      }),
+    );
+
+    const result = wrapper.get('[data-testid="paid-result"]');
+    expect(result.attributes('data-status')).toBe('paid');
+    expect(result.text()).toContain('缴费成功');
+    expect(wrapper.get('[data-testid="paid-amount"]').text()).toBe('991.00');
+    expect(wrapper.get('[data-testid="paid-period"]').text()).toBe('2025-06 至 2025-06');
+    expect(wrapper.get('[data-testid="next-step"]').text()).toContain('下一版本');
+  });
+
+  it('should explain and lead home when no paid order is held in memory', async () => {
+    installFakeBackend();
+
+    const { wrapper, router } = await renderApp('/paid/ord_unknown');
+
+    expect(wrapper.find('[data-testid="paid-result"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="paid-missing"]').text()).toContain('从首页重新办理');
+    await wrapper.get('[data-testid="back-home"]').trigger('click');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(router.currentRoute.value.name).toBe('home');
+  });
+});

@@ -1,0 +1,202 @@
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
+
+import type { Declaration, PaymentOrder, PaymentStarted } from '../../types';
+import { deferred, installFakeBackend, pensionJune, person } from '../../test-support/fake-backend';
+import { renderApp } from '../../test-support/render';
+
+vi.mock('./pause', () => ({ RETRY_PAUSE_MS: 0, pause: () => Promise.resolve() }));
+
+const declaration: Declaration = {
+  id: 'dec_01',
+  status: 'declared',
+  total: '991.00',
+  lines: [pensionJune],
+  declared_at: '2025-06-15T02:00:00Z',
+};
+
+const order: PaymentOrder = {
+  id: 'ord_01',
+  declaration_id: 'dec_01',
+  ticket_number: '325640100000012345',
+  amount: '991.00',
+  status: 'awaiting_payment',
+  channel: 'unionpay',
+};
+
+const started: PaymentStarted = {
+  order,
+  attempt: {
+    id: 'att_01',
+    order_id: 'ord_01',
+    channel: 'unionpay',
+    status: 'pending',
+    amount: '991.00',
+    qr_text: 'http://127.0.0.1:8787/sandbox/unionpay/cashier/att_01',
+    pay_url: 'http://127.0.0.1:8787/sandbox/unionpay/cashier/att_01',
+    expires_at: '2025-06-15T02:15:00Z',
+  },
+  qr_svg:
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 29 29"><path d="M0 0h7v7H0z"/></svg>',
+};
+
+const paid: PaymentOrder = { ...order, status: 'paid', paid_at: '2025-06-15T02:05:09Z' };
+
+function declared(journey: {
+  identityConfirmed: (p: typeof person) => void;
+  declared: (d: Declaration) => void;
+}) {
+  journey.identityConfirmed(person);
+  journey.declared(declaration);
+}
+
+/** Answers each wait_payment call with the next entry: an order, or an error to throw. */
+function answers(
+  ...sequence: (PaymentOrder | { code: string; message: string } | Promise<unknown>)[]
+) {
+  return () => {
+    const next = sequence.shift();
+    if (next === undefined) {
+      return new Promise(() => undefined);
+    }
+    if ('code' in next) {
+      throw next;
+    }
+    return next;
+  };
+}
+
+async function startPaying(wrapper: VueWrapper) {
+  await wrapper.get('[data-testid="pay"]').trigger('click');
+  await flushPromises();
+}
+
+describe('pay', () => {
+  it('should show amount, period and channel before the person commits', async () => {
+    installFakeBackend();
+
+    const { wrapper } = await renderApp('/pay/dec_01', declared);
+
+    expect(wrapper.get('[data-testid="pay-amount"]').text()).toBe('991.00');
+    expect(wrapper.get('[data-testid="pay-period"]').text()).toBe('2025-06 至 2025-06');
+    expect(wrapper.get('[data-testid="channel-unionpay"]').text()).toContain('银联支付');
+    expect(wrapper.get('[data-testid="channel-unionpay"]').text()).toContain('银行卡');
+  });
+
+  it('should show the ticket, the QR code, the cashier link and a waiting status', async () => {
+    const firstAnswer = deferred<PaymentOrder>();
+    const backend = installFakeBackend({
+      start_payment: () => started,
+      wait_payment: answers(firstAnswer.promise),
+      open_pay_link: () => null,
+    });
+    const { wrapper } = await renderApp('/pay/dec_01', declared);
+
+    await startPaying(wrapper);
+
+    expect(backend.callsTo('start_payment')).toEqual([
+      { declaration_id: 'dec_01', channel: 'unionpay' },
+    ]);
+    expect(wrapper.get('[data-testid="ticket-number"]').text()).toBe('325640100000012345');
+    const qr = wrapper.get('[data-testid="payment-qr"] img');
+    expect(qr.attributes('src')).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/);
+    const link = wrapper.get('[data-testid="pay-link"]');
+    expect(link.attributes('data-url')).toBe(started.attempt.pay_url);
+    expect(wrapper.get('[data-testid="payment-status"]').text()).toBe('等待支付…');
+
+    await link.trigger('click');
+    expect(backend.callsTo('open_pay_link')).toEqual([{ attempt_id: 'att_01' }]);
+  });
+
+  it('should keep polling while the order awaits payment and show the result once paid', async () => {
+    const backend = installFakeBackend({
+      start_payment: () => started,
+      wait_payment: answers(order, { ...order, status: 'created' }, order, paid),
+    });
+    const { wrapper, router } = await renderApp('/pay/dec_01', declared);
+
+    await startPaying(wrapper);
+
+    expect(backend.callsTo('wait_payment')).toEqual([
+      { order_id: 'ord_01' },
+      { order_id: 'ord_01' },
+      { order_id: 'ord_01' },
+      { order_id: 'ord_01' },
+    ]);
+    expect(router.currentRoute.value.fullPath).toBe('/paid/ord_01');
+    const result = wrapper.get('[data-testid="paid-result"]');
+    expect(result.attributes('data-status')).toBe('paid');
+    expect(result.text()).toContain('缴费成功');
+    expect(wrapper.get('[data-testid="paid-amount"]').text()).toBe('991.00');
+    expect(wrapper.get('[data-testid="ticket-number"]').text()).toBe('325640100000012345');
+    expect(wrapper.get('[data-testid="paid-period"]').text()).toBe('2025-06 至 2025-06');
+    expect(wrapper.get('[data-testid="paid-at"]').text()).toBe('2025-06-15 10:05:09');
+  });
+
+  it('should say the result is being confirmed while the gateway reports unknown', async () => {
+    installFakeBackend({
+      start_payment: () => started,
+      wait_payment: answers({ ...order, status: 'unknown' }),
+    });
+    const { wrapper, router } = await renderApp('/pay/dec_01', declared);
+
+    await startPaying(wrapper);
+
+    expect(wrapper.get('[data-testid="payment-status"]').text()).toBe(
+      '正在确认支付结果，请勿重复支付',
+    );
+    expect(router.currentRoute.value.name).toBe('pay');
+  });
+
+  it('should say it is reconnecting after a network error and keep polling', async () => {
+    const secondAnswer = deferred<PaymentOrder>();
+    const backend = installFakeBackend({
+      start_payment: () => started,
+      wait_payment: answers({ code: 'network', message: 'connection reset' }, secondAnswer.promise),
+    });
+    const { wrapper, router } = await renderApp('/pay/dec_01', declared);
+
+    await startPaying(wrapper);
+
+    expect(wrapper.get('[data-testid="payment-status"]').text()).toBe(
+      '网络连接中断，正在重新连接…',
+    );
+    expect(backend.callsTo('wait_payment')).toHaveLength(2);
+    secondAnswer.resolve(paid);
+    await flushPromises();
+    expect(router.currentRoute.value.name).toBe('paid');
+  });
+
+  it('should show a refused payment and not start polling', async () => {
+    const backend = installFakeBackend({
+      start_payment: () => {
+        throw { code: 'payment_in_progress', message: 'an order is open' };
+      },
+    });
+    const { wrapper } = await renderApp('/pay/dec_01', declared);
+
+    await startPaying(wrapper);
+
+    expect(wrapper.get('[data-testid="form-error"]').text()).toBe(
+      '这笔费用已有一笔缴款正在处理中，请勿重复缴款',
+    );
+    expect(backend.callsTo('wait_payment')).toHaveLength(0);
+  });
+
+  it('should not start a second payment while the first is being started', async () => {
+    const answer = deferred<PaymentStarted>();
+    const backend = installFakeBackend({
+      start_payment: () => answer.promise,
+      wait_payment: answers(),
+    });
+    const { wrapper } = await renderApp('/pay/dec_01', declared);
+
+    await wrapper.get('[data-testid="pay"]').trigger('click');
+    await wrapper.get('[data-testid="pay"]').trigger('click');
+    expect(wrapper.get('[data-testid="pay"]').attributes('disabled')).toBeDefined();
+    answer.resolve(started);
+    await flushPromises();
+
+    expect(backend.callsTo('start_payment')).toHaveLength(1);
+  });
+});

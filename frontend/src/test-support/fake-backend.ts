@@ -1,0 +1,88 @@
+/**
+ * A stand-in for the Tauri shell in unit tests, built on `mockIPC`: every command answers from
+ * a handler, and every call is recorded with its arguments.
+ */
+
+import { mockIPC } from '@tauri-apps/api/mocks';
+
+import type { AppInfo, Payable, PayableList, Person } from '../types';
+
+type Handler = (request: Record<string, unknown> | undefined) => unknown;
+
+export interface FakeBackend {
+  calls: { command: string; request: Record<string, unknown> | undefined }[];
+  callsTo(command: string): (Record<string, unknown> | undefined)[];
+}
+
+export const sandboxInfo: AppInfo = {
+  sandbox: true,
+  sandbox_date: '2025-06-15',
+  gateway_origin: 'http://127.0.0.1:8787',
+  secret_store: 'os',
+};
+
+export const person: Person = {
+  name_masked: '张*明',
+  id_number_masked: '640102********1234',
+  insured: true,
+};
+
+export const pensionJune: Payable = {
+  id: 'pay_01',
+  item: 'pension',
+  period_start: '2025-06',
+  period_end: '2025-06',
+  months: 1,
+  base: '4955.00',
+  rate: '0.20',
+  amount: '991.00',
+  personal: '396.40',
+  pooled: '594.60',
+  policy_status: 'confirmed',
+};
+
+export const oneMonthDue: PayableList = { items: [pensionJune], total: '991.00' };
+
+export function installFakeBackend(handlers: Record<string, Handler> = {}): FakeBackend {
+  let captchaCount = 0;
+  const defaults: Record<string, Handler> = {
+    app_info: () => sandboxInfo,
+    new_captcha: () => {
+      captchaCount += 1;
+      return { captcha_id: `cap_${captchaCount}`, image: 'data:image/png;base64,iVBORw0KGgo=' };
+    },
+    check_id_number: (request) => ({
+      valid: true,
+      normalized: String(request?.id_number ?? '').toUpperCase(),
+    }),
+  };
+  const all = { ...defaults, ...handlers };
+  const calls: FakeBackend['calls'] = [];
+
+  mockIPC((command, args) => {
+    const request = (args as { request?: Record<string, unknown> } | undefined)?.request;
+    calls.push({ command, request });
+    const handler = all[command];
+    if (!handler) {
+      throw { code: 'internal', message: `no fake for ${command}` };
+    }
+    return handler(request);
+  });
+
+  return {
+    calls,
+    callsTo: (command) =>
+      calls.filter((call) => call.command === command).map((call) => call.request),
+  };
+}
+
+/** A promise the test settles by hand, to hold a command in flight. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((settle, fail) => {
+    resolve = settle;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}

@@ -1,0 +1,169 @@
+/**
+ * Shapes exchanged with the Tauri commands of docs/api.md. Field names are the wire's
+ * (snake_case); money is a decimal string with two places, months are `YYYY-MM`, instants
+ * RFC 3339.
+ */
+
+import type { ErrorCode } from './generated/error-codes';
+
+export type { ErrorCode } from './generated/error-codes';
+
+/** Codes the app adds to shebao-core's list: the shell's own refusals. */
+export type AppOnlyErrorCode = 'network' | 'keyring_unavailable';
+
+/** Every code a command can reject with. */
+export type AppErrorCode = ErrorCode | AppOnlyErrorCode;
+
+/**
+ * What every failed command rejects with. `code` is stable and selects the translated text;
+ * `message` is English for logs and is never shown. A code this build does not know yet is
+ * kept as it came, so the screen can fall back to a generic text.
+ */
+export interface AppError {
+  code: AppErrorCode | (string & {});
+  message: string;
+}
+
+/** A decimal string with exactly two places, e.g. `"991.00"`. */
+export type Money = string;
+
+/** A month, `YYYY-MM`. */
+export type YearMonth = string;
+
+export type IdType = 'resident_id_card';
+
+export type SecretStore = 'os' | 'session_only';
+
+export interface AppInfo {
+  sandbox: boolean;
+  /** The gateway's notion of today in sandbox mode, `YYYY-MM-DD`. */
+  sandbox_date: string | null;
+  gateway_origin: string;
+  /** `session_only` when the OS keyring is unavailable: the device key ends with the app. */
+  secret_store: SecretStore;
+}
+
+export interface CheckIdNumberRequest {
+  id_type: IdType;
+  id_number: string;
+}
+
+export interface IdNumberCheck {
+  valid: boolean;
+  /** The refusal code when not valid (`id_length`, `id_check_digit`, …). */
+  code?: string;
+  /** The number as the core stores it (upper-case X) when valid. */
+  normalized?: string;
+}
+
+export interface Captcha {
+  captcha_id: string;
+  /** A `data:image/png;base64,…` URL. */
+  image: string;
+}
+
+export interface ConfirmIdentityRequest {
+  name: string;
+  id_type: IdType;
+  id_number: string;
+  captcha_id: string;
+  captcha_answer: string;
+}
+
+/** The confirmed person, masked for display. */
+export interface Person {
+  name_masked: string;
+  id_number_masked: string;
+  insured: boolean;
+}
+
+export type InsuranceItem = 'pension' | 'medical';
+
+/** Whether the policy figures behind an amount are published, derived or provisional. */
+export type PolicyStatus = 'confirmed' | 'unconfirmed' | 'provisional';
+
+/** An assessed, transmitted contribution that is not declared yet. */
+export interface Payable {
+  id: string;
+  item: InsuranceItem;
+  period_start: YearMonth;
+  period_end: YearMonth;
+  months: number;
+  /** The monthly base. */
+  base: Money;
+  /** A fraction, e.g. `"0.20"` for 20 %. */
+  rate: string | number;
+  amount: Money;
+  personal: Money;
+  pooled: Money;
+  policy_status: PolicyStatus;
+}
+
+export interface PayableList {
+  items: Payable[];
+  total: Money;
+}
+
+export interface DeclareRequest {
+  payable_ids: string[];
+}
+
+export type DeclarationStatus = 'declared' | 'paid' | 'voided';
+
+export interface Declaration {
+  id: string;
+  status: DeclarationStatus;
+  total: Money;
+  lines: Payable[];
+  declared_at: string;
+}
+
+export type Channel = 'unionpay';
+
+export type OrderStatus = 'created' | 'awaiting_payment' | 'paid' | 'unknown' | 'voided';
+
+export interface PaymentOrder {
+  id: string;
+  declaration_id: string;
+  /** 电子税票号码: opaque digits. */
+  ticket_number: string;
+  amount: Money;
+  status: OrderStatus;
+  paid_at?: string;
+  channel?: Channel;
+  period_start?: YearMonth;
+  period_end?: YearMonth;
+}
+
+export type AttemptStatus = 'pending' | 'succeeded' | 'closed' | 'failed' | 'expired' | 'unknown';
+
+export interface PaymentAttempt {
+  id: string;
+  order_id: string;
+  channel: Channel;
+  status: AttemptStatus;
+  amount: Money;
+  qr_text: string;
+  pay_url: string;
+  expires_at: string;
+}
+
+export interface StartPaymentRequest {
+  declaration_id: string;
+  channel: Channel;
+}
+
+export interface PaymentStarted {
+  order: PaymentOrder;
+  attempt: PaymentAttempt;
+  /** The attempt's QR code as a standalone SVG document. */
+  qr_svg: string;
+}
+
+export interface WaitPaymentRequest {
+  order_id: string;
+}
+
+export interface OpenPayLinkRequest {
+  attempt_id: string;
+}

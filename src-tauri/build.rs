@@ -1,0 +1,26 @@
+//! Tauri's build step, with the capabilities and the app's own command permissions kept
+//! under `src-tauri/` (the package root is the repository root).
+
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "check_id_number",
+    "new_captcha",
+    "confirm_identity",
+    "list_payables",
+    "declare",
+    "start_payment",
+    "wait_payment",
+    "open_pay_link",
+];
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new()
+        .commands(COMMANDS)
+        .permissions_path_pattern("src-tauri/permissions/**/*");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("src-tauri/capabilities/**/*")
+        .app_manifest(manifest);
+    if let Err(error) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {error:#}");
+    }
+}

@@ -1,0 +1,277 @@
+//! One async command per user action: parse, call the client, map the error.
+
+use qrcode::QrCode;
+use qrcode::render::svg;
+use serde::{Deserialize, Serialize};
+use shebao_core::wire::{
+    Channel, ConfirmIdentity, Declaration, NewPaymentAttempt, PayableList, PaymentAttempt,
+    PaymentOrder, PersonSummary,
+};
+use shebao_core::{ErrorCode, IdNumber, IdType};
+use tauri::State;
+use tauri_plugin_opener::OpenerExt;
+use zeroize::Zeroizing;
+
+use crate::error::CommandError;
+use crate::state::{AppInfo, AppState, Session};
+
+type CommandResult<T> = Result<T, CommandError>;
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
+    Ok(state.info.clone())
+}
+
+#[derive(Deserialize)]
+pub struct IdCheckRequest {
+    id_type: IdType,
+    id_number: String,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct IdCheck {
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<ErrorCode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normalized: Option<String>,
+}
+
+/// Validates an ID number as the user types, with the core's rules.
+#[tauri::command]
+pub async fn check_id_number(
+    state: State<'_, AppState>,
+    request: IdCheckRequest,
+) -> CommandResult<IdCheck> {
+    Ok(check(&request, state.today()))
+}
+
+fn check(request: &IdCheckRequest, today: chrono::NaiveDate) -> IdCheck {
+    match IdNumber::parse(request.id_type, &request.id_number, today) {
+        Ok(number) => IdCheck {
+            valid: true,
+            code: None,
+            normalized: Some(number.expose().to_owned()),
+        },
+        Err(code) => IdCheck {
+            valid: false,
+            code: Some(code),
+            normalized: None,
+        },
+    }
+}
+
+#[tauri::command]
+pub async fn new_captcha(state: State<'_, AppState>) -> CommandResult<shebao_core::wire::Captcha> {
+    Ok(state.client.new_captcha().await?)
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn confirm_identity(
+    state: State<'_, AppState>,
+    request: ConfirmIdentity,
+) -> CommandResult<PersonSummary> {
+    IdNumber::parse(request.id_type, &request.id_number, state.today())
+        .map_err(CommandError::domain)?;
+    shebao_core::PersonName::parse(&request.name).map_err(CommandError::domain)?;
+
+    let confirmed = state.client.confirm_identity(&request).await?;
+
+    let person = confirmed.person.clone();
+    let mut session = state
+        .session
+        .lock()
+        .map_err(|_| CommandError::new("internal", "session lock poisoned"))?;
+    *session = Some(Session {
+        identity_token: Zeroizing::new(confirmed.identity_token),
+        person: confirmed.person,
+    });
+    tracing::info!(person = %person.id_number_masked, "identity confirmed");
+    Ok(person)
+}
+
+#[tauri::command]
+pub async fn list_payables(state: State<'_, AppState>) -> CommandResult<PayableList> {
+    let token = state
+        .identity_token()
+        .ok_or_else(CommandError::not_confirmed)?;
+    Ok(state.client.payables(&token).await?)
+}
+
+#[derive(Deserialize)]
+pub struct DeclareRequest {
+    payable_ids: Vec<String>,
+}
+
+/// Declares the chosen payables. Pressed twice, it answers the same declaration twice.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn declare(
+    state: State<'_, AppState>,
+    request: DeclareRequest,
+) -> CommandResult<Declaration> {
+    let token = state
+        .identity_token()
+        .ok_or_else(CommandError::not_confirmed)?;
+    let mut ids = request.payable_ids;
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(CommandError::domain(ErrorCode::ValidationFailed));
+    }
+
+    let _money = state.money_lock.lock().await;
+    let key = state.intent_key(&format!("declare:{}", ids.join(",")));
+    Ok(state.client.declare(&token, ids, &key).await?)
+}
+
+#[derive(Deserialize)]
+pub struct StartPaymentRequest {
+    declaration_id: String,
+    channel: Channel,
+}
+
+#[derive(Serialize)]
+pub struct PaymentStart {
+    order: PaymentOrder,
+    attempt: PaymentAttempt,
+    qr_svg: String,
+}
+
+/// Creates the payment order for a declaration (once) and an attempt on the chosen channel.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn start_payment(
+    state: State<'_, AppState>,
+    request: StartPaymentRequest,
+) -> CommandResult<PaymentStart> {
+    let token = state
+        .identity_token()
+        .ok_or_else(CommandError::not_confirmed)?;
+
+    let _money = state.money_lock.lock().await;
+    let order_key = state.intent_key(&format!("order:{}", request.declaration_id));
+    let order = state
+        .client
+        .create_payment_order(&token, &request.declaration_id, &order_key)
+        .await?;
+    let attempt_key = state.intent_key(&format!(
+        "attempt:{}:{}",
+        order.id,
+        request.channel.as_str()
+    ));
+    let attempt = state
+        .client
+        .create_payment_attempt(
+            &token,
+            &order.id,
+            &NewPaymentAttempt {
+                channel: request.channel,
+            },
+            &attempt_key,
+        )
+        .await?;
+    tracing::info!(order_id = %order.id, attempt_id = %attempt.id, "payment started");
+
+    let qr_svg = qr_svg(&attempt.qr_text)?;
+    if let Ok(mut links) = state.pay_links.lock() {
+        links.insert(attempt.id.clone(), attempt.pay_url.clone());
+    }
+    Ok(PaymentStart {
+        order,
+        attempt,
+        qr_svg,
+    })
+}
+
+fn qr_svg(text: &str) -> CommandResult<String> {
+    let code = QrCode::new(text.as_bytes())
+        .map_err(|_| CommandError::new("internal", "payment link does not fit a QR code"))?;
+    Ok(code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build())
+}
+
+#[derive(Deserialize)]
+pub struct WaitPaymentRequest {
+    order_id: String,
+}
+
+/// Long-polls the gateway for the order's status; the gateway alone decides "paid".
+#[tauri::command]
+pub async fn wait_payment(
+    state: State<'_, AppState>,
+    request: WaitPaymentRequest,
+) -> CommandResult<PaymentOrder> {
+    let token = state
+        .identity_token()
+        .ok_or_else(CommandError::not_confirmed)?;
+    Ok(state
+        .client
+        .payment_order(&token, &request.order_id, true)
+        .await?)
+}
+
+#[derive(Deserialize)]
+pub struct OpenPayLinkRequest {
+    attempt_id: String,
+}
+
+/// Opens the channel's page for an attempt this app started, in the system browser.
+#[tauri::command]
+pub async fn open_pay_link(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    request: OpenPayLinkRequest,
+) -> CommandResult<()> {
+    let url = state
+        .pay_links
+        .lock()
+        .ok()
+        .and_then(|links| links.get(&request.attempt_id).cloned())
+        .ok_or_else(|| CommandError::domain(ErrorCode::NotFound))?;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|error| CommandError::new("open_failed", error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2025, 6, 15).unwrap_or_default()
+    }
+
+    #[test]
+    fn should_report_the_core_code_for_a_bad_check_digit() {
+        let request = IdCheckRequest {
+            id_type: IdType::ResidentIdCard,
+            id_number: "640104199003150023".into(),
+        };
+        let result = check(&request, today());
+        assert_eq!(result.code, Some(ErrorCode::IdCheckDigit));
+        assert!(!result.valid);
+    }
+
+    #[test]
+    fn should_accept_lower_case_x_and_normalise_it() {
+        let request = IdCheckRequest {
+            id_type: IdType::ResidentIdCard,
+            id_number: "64020219850720001x".into(),
+        };
+        let result = check(&request, today());
+        assert!(result.valid);
+        assert_eq!(result.normalized.as_deref(), Some("64020219850720001X"));
+    }
+
+    #[test]
+    fn should_render_a_pay_link_as_an_svg_qr() {
+        let svg = qr_svg("http://127.0.0.1:1/sandbox/unionpay/cashier/att_x").unwrap_or_default();
+        assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"));
+        assert!(svg.contains("<svg"));
+    }
+}
