@@ -250,3 +250,53 @@ pub struct PaymentAttempt {
     pub pay_url: String,
     pub expires_at: String,
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewCertificate {
+    pub order_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateStatus {
+    Valid,
+    Refunded,
+    Superseded,
+}
+
+/// One paid line of a payment certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateLine {
+    pub item: InsuranceItem,
+    /// 征收项目, e.g. 企业职工基本养老保险费.
+    pub item_name: String,
+    /// 征收品目, e.g. 职工基本养老保险(个人缴纳).
+    pub sub_item_name: String,
+    pub period_start: YearMonth,
+    pub period_end: YearMonth,
+    /// The monthly base.
+    pub base: Amount,
+    pub rate: rust_decimal::Decimal,
+    pub amount: Amount,
+}
+
+/// A 缴费证明 as the gateway issues it: the data to render, and the signed QR text that
+/// proves it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PaymentCertificate {
+    /// The certificate number, decimal digits.
+    pub number: String,
+    pub order_id: String,
+    pub ticket_number: String,
+    pub name_masked: String,
+    pub id_number_masked: String,
+    pub id_type: IdType,
+    pub lines: Vec<CertificateLine>,
+    pub total: Amount,
+    pub issued_on: chrono::NaiveDate,
+    /// 税务机关.
+    pub tax_office: String,
+    /// `<VERIFY-ORIGIN>/C/<base32>` per the certificate QR payload v1.
+    pub qr_text: String,
+    pub status: CertificateStatus,
+}

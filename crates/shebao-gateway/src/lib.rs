@@ -1,1 +1,220 @@
+//! The reference tax / social-security gateway of protocol v1: device enrollment, signed
+//! requests and responses, identity confirmation, payables, declarations, payment orders and
+//! attempts, and (in sandbox mode) fictional people and a simulated UnionPay channel.
+//!
+//! The Tauri app embeds it in-process with [`start`]; the `shebao-gateway` binary runs the
+//! same thing as a standalone server.
 
+mod app;
+mod captcha;
+mod channels;
+mod clock;
+mod error;
+mod extract;
+mod idempotency;
+mod ids;
+mod keys;
+mod routes;
+mod sandbox;
+mod signed;
+mod state;
+mod store;
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use shebao_core::policy::{PolicyError, PolicyTable};
+use shebao_core::wire::KeySet;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::clock::Clock;
+use crate::state::{AppState, Inner};
+use crate::store::Store;
+
+/// How long [`RunningGateway::shutdown`] waits for open connections.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// How a gateway starts.
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    /// The SQLite file; created (with its folder) and migrated when missing.
+    pub database_path: PathBuf,
+    /// Fictional people, the simulated channel and the sandbox-only routes.
+    pub sandbox: bool,
+    /// The sandbox's "today"; only allowed with `sandbox`. Unset: the date in UTC+8.
+    pub sandbox_date: Option<NaiveDate>,
+    /// `127.0.0.1:0` for an embedded gateway.
+    pub bind: SocketAddr,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GatewayError {
+    #[error("invalid configuration: {0}")]
+    Config(&'static str),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot create the database folder: {0}")]
+    Folder(std::io::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("stored key is unusable: {0}")]
+    Key(&'static str),
+    #[error("policy table: {0}")]
+    Policy(#[from] PolicyError),
+    #[error("sandbox seed: {0}")]
+    Seed(String),
+    #[error("http client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// A gateway serving in the background. Dropping it stops the server too, without waiting;
+/// [`RunningGateway::shutdown`] waits for requests in flight to finish.
+pub struct RunningGateway {
+    /// `http://127.0.0.1:PORT`: what the app's client talks to.
+    pub origin: String,
+    /// The keys the app trusts for response signatures (the embedded gateway hands them over
+    /// in-process; the same set is served at `/.well-known/shebao-keys`).
+    pub key_set: KeySet,
+    pub sandbox_date: Option<NaiveDate>,
+    stop: watch::Sender<bool>,
+    server: JoinHandle<()>,
+    janitor: JoinHandle<()>,
+    store: Store,
+}
+
+impl std::fmt::Debug for RunningGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningGateway")
+            .field("origin", &self.origin)
+            .field("sandbox_date", &self.sandbox_date)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningGateway {
+    /// Stops accepting connections, lets requests in flight finish (long polls return at
+    /// once; connections still open after 30 s are cut), then closes the database.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        match tokio::time::timeout(SHUTDOWN_GRACE, &mut self.server).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::warn!(%error, "gateway server task ended abnormally"),
+            Err(_) => {
+                tracing::warn!("connections still open after the grace period; closing them");
+                self.server.abort();
+            }
+        }
+        self.janitor.abort();
+        self.store.close().await;
+        tracing::info!("gateway stopped");
+    }
+}
+
+/// Opens (creating and migrating) the database, creates the gateway's keys on first start,
+/// seeds the sandbox on its first start, binds and serves in a background task.
+pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError> {
+    if config.sandbox_date.is_some() && !config.sandbox {
+        return Err(GatewayError::Config("a sandbox date needs sandbox mode"));
+    }
+    let clock = Clock::new(config.sandbox_date);
+    let policy = PolicyTable::ningxia()?;
+
+    if let Some(folder) = config.database_path.parent()
+        && !folder.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(folder).map_err(GatewayError::Folder)?;
+    }
+    let store = Store::open(&config.database_path).await?;
+    store.migrate().await?;
+    let keys = keys::load_or_create(&store, clock.now()).await?;
+    if config.sandbox {
+        sandbox::prepare(&store, &clock).await?;
+    }
+    let channel_keys = channels::ChannelKeys::load(&store).await?;
+
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| GatewayError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+    let local = listener.local_addr().map_err(|source| GatewayError::Bind {
+        addr: config.bind,
+        source,
+    })?;
+    let origin = origin_of(local);
+
+    let (stop, stopped) = watch::channel(false);
+    let unionpay = if config.sandbox {
+        Some(sandbox::unionpay::UnionpaySandbox::load(&store, clock, &origin).await?)
+    } else {
+        None
+    };
+    let key_set = keys.key_set.clone();
+    let state = AppState(Arc::new(Inner {
+        store: store.clone(),
+        clock,
+        sandbox: config.sandbox,
+        keys,
+        channel_keys,
+        policy,
+        unionpay,
+        stopped: stopped.clone(),
+    }));
+    let router = app::router(state.clone());
+
+    let mut shutdown_signal = stopped.clone();
+    let server = tokio::spawn(async move {
+        let serving = axum::serve(listener, router).with_graceful_shutdown(async move {
+            // A dropped sender counts as a stop as well.
+            let _ = shutdown_signal.wait_for(|stop| *stop).await;
+        });
+        if let Err(error) = serving.await {
+            tracing::error!(%error, "gateway server failed");
+        }
+    });
+    let janitor = tokio::spawn(janitor(state, stopped));
+    tracing::info!(%origin, sandbox = config.sandbox, "gateway listening");
+
+    Ok(RunningGateway {
+        origin,
+        key_set,
+        sandbox_date: config.sandbox_date,
+        stop,
+        server,
+        janitor,
+        store,
+    })
+}
+
+/// The origin clients use: an unspecified bind address is reached through loopback.
+fn origin_of(local: SocketAddr) -> String {
+    let ip = match local.ip() {
+        ip if !ip.is_unspecified() => ip,
+        IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+    };
+    format!("http://{}", SocketAddr::new(ip, local.port()))
+}
+
+/// Forgets what has expired: nonces, idempotency records, captchas, identity tokens.
+async fn janitor(state: AppState, mut stopped: watch::Receiver<bool>) {
+    loop {
+        if let Err(error) = state.store.prune(state.clock.now()).await {
+            tracing::warn!(%error, "pruning expired rows failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = stopped.wait_for(|stop| *stop) => return,
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Request extractors that refuse in problem+json: JSON bodies, the verified device, and the
+//! person an `Identity-Token` stands for.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use shebao_core::ErrorCode;
+use shebao_core::sign::sha256_hex;
+use shebao_core::wire::header;
+
+use crate::error::ApiError;
+use crate::signed::DeviceContext;
+use crate::state::AppState;
+
+/// A JSON body; a malformed one is `validation_failed` on `body`. The detail never repeats
+/// the body's content.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => {
+                let detail = match rejection {
+                    JsonRejection::MissingJsonContentType(_) => "the body must be application/json",
+                    JsonRejection::JsonSyntaxError(_) => "the body is not valid JSON",
+                    JsonRejection::JsonDataError(_) => {
+                        "a member of the body is missing or has the wrong type"
+                    }
+                    _ => "the body could not be read",
+                };
+                Err(ApiError::validation(&["body"], detail))
+            }
+        }
+    }
+}
+
+/// The device that signed the request.
+pub struct Device(pub DeviceContext);
+
+impl<S: Send + Sync> FromRequestParts<S> for Device {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<DeviceContext>()
+            .cloned()
+            .map(Self)
+            .ok_or_else(|| ApiError::internal("handler reached without a verified device"))
+    }
+}
+
+/// The confirmed person of a live identity token issued to the signing device.
+pub struct Person {
+    pub id: String,
+}
+
+impl FromRequestParts<AppState> for Person {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let invalid = || {
+            ApiError::new(
+                ErrorCode::IdentityTokenInvalid,
+                "the identity token is missing, unknown, expired or not this device's",
+            )
+        };
+        let device = parts
+            .extensions
+            .get::<DeviceContext>()
+            .ok_or_else(|| ApiError::internal("handler reached without a verified device"))?;
+        let token = parts
+            .headers
+            .get(header::IDENTITY_TOKEN)
+            .and_then(|value| value.to_str().ok())
+            .filter(|token| !token.is_empty())
+            .ok_or_else(invalid)?;
+        let person_id = state
+            .store
+            .person_for_token(
+                &sha256_hex(token.as_bytes()),
+                &device.kid,
+                state.clock.now(),
+            )
+            .await?
+            .ok_or_else(invalid)?;
+        Ok(Self { id: person_id })
+    }
+}

@@ -1,0 +1,6 @@
+//! The handlers, one module per area. Each reads as: validate, look up, decide, store, answer.
+
+pub mod identity;
+pub mod notifications;
+pub mod payments;
+pub mod public;

@@ -1,0 +1,303 @@
+//! Payables, declarations, payment orders and payment attempts of the confirmed person.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use shebao_core::policy::{FigureStatus, PolicyTable, worst};
+use shebao_core::wire::{
+    Channel, Declaration, NewDeclaration as DeclarationRequest, NewPaymentAttempt, NewPaymentOrder,
+    OrderStatus, Payable, PayableList, PaymentAttempt, PaymentOrder,
+};
+use shebao_core::{Amount, ErrorCode};
+
+use crate::error::ApiError;
+use crate::extract::{ApiJson, Person};
+use crate::ids;
+use crate::state::AppState;
+use crate::store::{
+    CreateAttempt, CreateOrder, NewAttempt, NewDeclaration, NewOrder, PayableRow, PayableStatus,
+};
+
+/// The longest `wait` a long poll accepts, in seconds.
+const MAX_WAIT_SECONDS: u64 = 25;
+const POLL_INTERVAL: Duration = Duration::from_millis(200);
+/// How long a payment attempt's link and QR stay payable.
+const ATTEMPT_SECONDS: i64 = 15 * 60;
+/// The most payables one declaration takes.
+const MAX_DECLARATION_LINES: usize = 36;
+
+pub async fn payables(
+    State(state): State<AppState>,
+    person: Person,
+) -> Result<Json<PayableList>, ApiError> {
+    let rows = state
+        .store
+        .declarable_payables(&person.id, state.clock.now())
+        .await?;
+    let items = rows
+        .iter()
+        .map(|row| price(&state.policy, row))
+        .collect::<Result<Vec<_>, _>>()?;
+    let total = items.iter().map(|item| item.amount).sum();
+    Ok(Json(PayableList { items, total }))
+}
+
+/// Prices one payable period: the monthly lines of the policy table, summed.
+fn price(policy: &PolicyTable, row: &PayableRow) -> Result<Payable, ApiError> {
+    let lines = policy.price(row.item, row.base, row.period_start, row.period_end)?;
+    let first = lines
+        .first()
+        .ok_or_else(|| ApiError::internal("a priced period has no months"))?;
+    Ok(Payable {
+        id: row.id.clone(),
+        item: row.item,
+        period_start: row.period_start,
+        period_end: row.period_end,
+        months: u32::try_from(lines.len()).map_err(ApiError::internal)?,
+        base: row.base,
+        rate: first.rate,
+        amount: lines.iter().map(|line| line.amount).sum(),
+        personal: lines.iter().map(|line| line.personal).sum(),
+        pooled: lines.iter().map(|line| line.pooled).sum(),
+        policy_status: lines.iter().fold(FigureStatus::Confirmed, |status, line| {
+            worst(status, line.policy_status)
+        }),
+    })
+}
+
+pub async fn declare(
+    State(state): State<AppState>,
+    person: Person,
+    ApiJson(body): ApiJson<DeclarationRequest>,
+) -> Result<(StatusCode, Json<Declaration>), ApiError> {
+    let ids = &body.payable_ids;
+    let distinct: HashSet<&String> = ids.iter().collect();
+    if ids.is_empty() || ids.len() > MAX_DECLARATION_LINES || distinct.len() != ids.len() {
+        return Err(ApiError::validation(
+            &["payable_ids"],
+            "payable_ids must list 1 to 36 distinct payables",
+        ));
+    }
+
+    let now = state.clock.now();
+    let rows = state.store.payables_of(&person.id, ids, now).await?;
+    let available = rows.len() == ids.len()
+        && rows
+            .iter()
+            .all(|row| row.status == PayableStatus::Payable && row.transmitted);
+    if !available {
+        return Err(payable_not_available());
+    }
+    let lines = rows
+        .iter()
+        .map(|row| Ok((price(&state.policy, row)?, row.version)))
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let total: Amount = lines.iter().map(|(line, _)| line.amount).sum();
+    let period_start = lines.iter().map(|(line, _)| line.period_start).min();
+    let period_end = lines.iter().map(|(line, _)| line.period_end).max();
+    let (Some(period_start), Some(period_end)) = (period_start, period_end) else {
+        return Err(payable_not_available());
+    };
+
+    let id = ids::random_id("dec_", 16);
+    let declaration = state
+        .store
+        .create_declaration(&NewDeclaration {
+            id: &id,
+            person_id: &person.id,
+            lines: &lines,
+            total,
+            period_start,
+            period_end,
+            now,
+        })
+        .await?
+        .ok_or_else(payable_not_available)?;
+
+    tracing::info!(declaration_id = %id, "declared");
+    Ok((StatusCode::CREATED, Json(declaration)))
+}
+
+fn payable_not_available() -> ApiError {
+    ApiError::new(
+        ErrorCode::PayableNotAvailable,
+        "a payable is unknown, not transmitted yet, or already declared",
+    )
+}
+
+pub async fn declaration(
+    State(state): State<AppState>,
+    person: Person,
+    Path(declaration_id): Path<String>,
+) -> Result<Json<Declaration>, ApiError> {
+    state
+        .store
+        .declaration(&person.id, &declaration_id)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
+pub async fn create_order(
+    State(state): State<AppState>,
+    person: Person,
+    ApiJson(body): ApiJson<NewPaymentOrder>,
+) -> Result<(StatusCode, Json<PaymentOrder>), ApiError> {
+    // A ticket number collision is astronomically rare; draw again a couple of times.
+    for _ in 0..3 {
+        let id = ids::random_id("ord_", 16);
+        let ticket_number = ids::random_digits(20);
+        let outcome = state
+            .store
+            .create_order(&NewOrder {
+                id: &id,
+                person_id: &person.id,
+                declaration_id: &body.declaration_id,
+                ticket_number: &ticket_number,
+                now: state.clock.now(),
+            })
+            .await?;
+        match outcome {
+            CreateOrder::Created(order) => {
+                tracing::info!(order_id = %id, "payment order created");
+                return Ok((StatusCode::CREATED, Json(order)));
+            }
+            CreateOrder::NotFound => return Err(ApiError::not_found()),
+            CreateOrder::NotPayable => return Err(declaration_not_payable()),
+            CreateOrder::InProgress => {
+                return Err(ApiError::new(
+                    ErrorCode::PaymentInProgress,
+                    "this declaration already has an open payment order",
+                ));
+            }
+            CreateOrder::TicketTaken => continue,
+        }
+    }
+    Err(ApiError::internal(
+        "no free ticket number after three draws",
+    ))
+}
+
+fn declaration_not_payable() -> ApiError {
+    ApiError::new(
+        ErrorCode::DeclarationNotPayable,
+        "the declaration or order is already paid or voided",
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WaitQuery {
+    wait: Option<u64>,
+}
+
+/// The order; with `wait=N` the answer waits up to N seconds for it to leave
+/// `created`/`awaiting_payment`. Each poll re-reads the database, so the change may come from
+/// any process.
+pub async fn order(
+    State(state): State<AppState>,
+    person: Person,
+    Path(order_id): Path<String>,
+    query: Result<Query<WaitQuery>, QueryRejection>,
+) -> Result<Json<PaymentOrder>, ApiError> {
+    let wait = match query {
+        Ok(Query(WaitQuery { wait })) if wait.unwrap_or(0) <= MAX_WAIT_SECONDS => wait.unwrap_or(0),
+        _ => {
+            return Err(ApiError::validation(
+                &["wait"],
+                "wait must be whole seconds from 0 to 25",
+            ));
+        }
+    };
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(wait);
+    let mut stopped = state.stopped.clone();
+    loop {
+        let order = state
+            .store
+            .order(&person.id, &order_id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        let settled = !matches!(
+            order.status,
+            OrderStatus::Created | OrderStatus::AwaitingPayment
+        );
+        let now = tokio::time::Instant::now();
+        if settled || now >= deadline || *stopped.borrow() {
+            return Ok(Json(order));
+        }
+        tokio::select! {
+            _ = tokio::time::sleep_until(deadline.min(now + POLL_INTERVAL)) => {}
+            // Shutting down (or the gateway was dropped): answer with what there is.
+            _ = stopped.changed() => return Ok(Json(order)),
+        }
+    }
+}
+
+pub async fn create_attempt(
+    State(state): State<AppState>,
+    person: Person,
+    Path(order_id): Path<String>,
+    ApiJson(body): ApiJson<NewPaymentAttempt>,
+) -> Result<(StatusCode, Json<PaymentAttempt>), ApiError> {
+    let order = state
+        .store
+        .order(&person.id, &order_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !order.status.is_open() {
+        return Err(declaration_not_payable());
+    }
+    let channel = match body.channel {
+        Channel::Unionpay => state.unionpay.as_ref(),
+    }
+    .ok_or_else(|| {
+        ApiError::validation(
+            &["channel"],
+            "this channel is not available on this gateway",
+        )
+    })?;
+
+    let now = state.clock.now();
+    let attempt_id = ids::random_id("att_", 16);
+    let expires_at = now + ATTEMPT_SECONDS;
+    let pay_url = channel.pay_url(&attempt_id);
+    let outcome = state
+        .store
+        .create_attempt(&NewAttempt {
+            id: &attempt_id,
+            order_id: &order_id,
+            person_id: &person.id,
+            channel: body.channel,
+            pay_url: &pay_url,
+            qr_text: &pay_url,
+            expires_at,
+            now,
+        })
+        .await?;
+    let attempt = match outcome {
+        CreateAttempt::Created(attempt) => attempt,
+        CreateAttempt::NotFound => return Err(ApiError::not_found()),
+        CreateAttempt::NotPayable => return Err(declaration_not_payable()),
+    };
+
+    // The channel learns of the attempt only once the gateway has recorded it, so that no
+    // payment can arrive for an attempt the gateway doesn't know. If this fails, the attempt
+    // stays pending until it expires and the app starts another.
+    channel
+        .open_order(
+            &attempt_id,
+            attempt.amount,
+            &order.ticket_number,
+            expires_at,
+            now,
+        )
+        .await?;
+
+    tracing::info!(%order_id, %attempt_id, "payment attempt created");
+    Ok((StatusCode::CREATED, Json(attempt)))
+}

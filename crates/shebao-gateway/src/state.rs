@@ -1,0 +1,38 @@
+//! What every handler can reach: the store, the clock, the keys, the policy table and, in
+//! sandbox mode, the simulated channel.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use shebao_core::policy::PolicyTable;
+use tokio::sync::watch;
+
+use crate::channels::ChannelKeys;
+use crate::clock::Clock;
+use crate::keys::GatewayKeys;
+use crate::sandbox::unionpay::UnionpaySandbox;
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+pub struct Inner {
+    pub store: Store,
+    pub clock: Clock,
+    pub sandbox: bool,
+    pub keys: GatewayKeys,
+    pub channel_keys: ChannelKeys,
+    pub policy: PolicyTable,
+    /// The simulated UnionPay channel; present only in sandbox mode.
+    pub unionpay: Option<UnionpaySandbox>,
+    /// Becomes true when the gateway shuts down, so long polls return early.
+    pub stopped: watch::Receiver<bool>,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,240 @@
+//! Sandbox-only storage: the seed of fictional people, and the simulated UnionPay channel's
+//! own books (its key and the orders the gateway opened with it).
+
+use serde::{Deserialize, Serialize};
+use shebao_core::period::PeriodType;
+use shebao_core::policy::InsuranceItem;
+use shebao_core::{Amount, YearMonth};
+
+use super::{Store, from_text, to_text};
+
+const SEEDED: &str = "sandbox_seeded_at";
+
+pub struct SeedPerson {
+    pub id: String,
+    pub name: &'static str,
+    pub id_number: &'static str,
+    pub insured: bool,
+    pub assessments: Vec<SeedAssessment>,
+}
+
+/// An assessment, transmitted, with its one payable period.
+pub struct SeedAssessment {
+    pub assessment_id: String,
+    pub payable_id: String,
+    pub item: InsuranceItem,
+    pub base: Amount,
+    pub period_type: PeriodType,
+    pub first: YearMonth,
+    pub last: YearMonth,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnionpayOrderStatus {
+    Open,
+    Paid,
+}
+
+/// An order the gateway opened with the simulated channel for one payment attempt.
+#[derive(Debug, Clone)]
+pub struct UnionpayOrder {
+    pub attempt_id: String,
+    pub amount: Amount,
+    pub ticket_number: String,
+    pub expires_at: i64,
+    pub status: UnionpayOrderStatus,
+}
+
+#[derive(sqlx::FromRow)]
+struct UnionpayRow {
+    attempt_id: String,
+    amount_fen: i64,
+    ticket_number: String,
+    expires_at: i64,
+    status: String,
+}
+
+impl Store {
+    /// Inserts the fictional people with their transmitted assessments, once: false when the
+    /// sandbox was seeded before.
+    pub async fn seed_sandbox(&self, people: &[SeedPerson], now: i64) -> Result<bool, sqlx::Error> {
+        let mut tx = self.write().await?;
+        let marked = sqlx::query(
+            "INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(SEEDED)
+        .bind(now.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if marked == 0 {
+            return Ok(false);
+        }
+        for person in people {
+            sqlx::query(
+                "INSERT INTO population (id, id_number, name, insured) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&person.id)
+            .bind(person.id_number)
+            .bind(person.name)
+            .bind(i64::from(person.insured))
+            .execute(&mut *tx)
+            .await?;
+            for assessment in &person.assessments {
+                sqlx::query(
+                    "INSERT INTO assessments (id, person_id, item, base_fen, period_type, \
+                     first_month, last_month, assessed_at, transmitted_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&assessment.assessment_id)
+                .bind(&person.id)
+                .bind(assessment.item.as_str())
+                .bind(assessment.base.fen())
+                .bind(to_text(&assessment.period_type))
+                .bind(assessment.first.to_string())
+                .bind(assessment.last.to_string())
+                .bind(now)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO payables (id, assessment_id, person_id, item, base_fen, \
+                     period_start, period_end, status, version, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'payable', 1, $8)",
+                )
+                .bind(&assessment.payable_id)
+                .bind(&assessment.assessment_id)
+                .bind(&person.id)
+                .bind(assessment.item.as_str())
+                .bind(assessment.base.fen())
+                .bind(assessment.first.to_string())
+                .bind(assessment.last.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The simulated channel's secret key (base64url), if it was created.
+    pub async fn sandbox_channel_secret(
+        &self,
+        channel: &str,
+    ) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT secret_key FROM sandbox_channel_keys WHERE channel = $1")
+            .bind(channel)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// Stores a simulated channel's key pair: the secret half in the channel's books, the
+    /// public half among the keys the gateway trusts.
+    pub async fn insert_sandbox_channel_key(
+        &self,
+        channel: &str,
+        public_key: &str,
+        secret_key: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.write().await?;
+        sqlx::query("INSERT INTO sandbox_channel_keys (channel, secret_key) VALUES ($1, $2)")
+            .bind(channel)
+            .bind(secret_key)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO channel_keys (channel, public_key, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (channel) DO UPDATE SET public_key = excluded.public_key, \
+             created_at = excluded.created_at",
+        )
+        .bind(channel)
+        .bind(public_key)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn open_unionpay_order(
+        &self,
+        order: &UnionpayOrder,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO sandbox_unionpay_orders \
+             (attempt_id, amount_fen, ticket_number, expires_at, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&order.attempt_id)
+        .bind(order.amount.fen())
+        .bind(&order.ticket_number)
+        .bind(order.expires_at)
+        .bind(to_text(&order.status))
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn unionpay_order(
+        &self,
+        attempt_id: &str,
+    ) -> Result<Option<UnionpayOrder>, sqlx::Error> {
+        let row: Option<UnionpayRow> = sqlx::query_as(
+            "SELECT attempt_id, amount_fen, ticket_number, expires_at, status \
+             FROM sandbox_unionpay_orders WHERE attempt_id = $1",
+        )
+        .bind(attempt_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(UnionpayOrder {
+                amount: Amount::from_fen(row.amount_fen),
+                status: from_text("status", &row.status)?,
+                attempt_id: row.attempt_id,
+                ticket_number: row.ticket_number,
+                expires_at: row.expires_at,
+            })
+        })
+        .transpose()
+    }
+
+    /// Takes the money for an open, unexpired order: false when it is not (any more).
+    pub async fn settle_unionpay_order(
+        &self,
+        attempt_id: &str,
+        channel_txn_id: &str,
+        card_last4: &str,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let settled = sqlx::query(
+            "UPDATE sandbox_unionpay_orders \
+             SET status = 'paid', channel_txn_id = $1, card_last4 = $2, paid_at = $3 \
+             WHERE attempt_id = $4 AND status = 'open' AND expires_at > $3",
+        )
+        .bind(channel_txn_id)
+        .bind(card_last4)
+        .bind(now)
+        .bind(attempt_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(settled == 1)
+    }
+
+    pub async fn mark_unionpay_notified(
+        &self,
+        attempt_id: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE sandbox_unionpay_orders SET notified_at = $1 WHERE attempt_id = $2")
+            .bind(now)
+            .bind(attempt_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,462 @@
+//! A test harness: a real gateway on 127.0.0.1 with a temporary SQLite file, a device that
+//! signs requests with `shebao-core`, and response-signature checks on every signed answer.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use chrono::NaiveDate;
+use ed25519_dalek::SigningKey;
+use rand::rngs::OsRng;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+use shebao_core::sign::{
+    self, AuthorizationHeader, RequestParts, ResponseParts, ResponseSignatureHeader,
+};
+use shebao_core::wire::{KeySet, KeyUse};
+use shebao_gateway::{GatewayConfig, RunningGateway, start};
+use tempfile::TempDir;
+
+pub const SANDBOX_DATE: &str = "2025-06-15";
+pub const MA_XIAOYAN: (&str, &str) = ("马小燕", "640104199003150022");
+pub const WANG_JIANGUO: (&str, &str) = ("王建国", "64020219850720001X");
+pub const MA_FUHAI: (&str, &str) = ("马福海", "64030319781108003X");
+pub const ZHANG_XIAOMEI: (&str, &str) = ("张晓梅", "640104199003150049");
+
+/// Everything every test gateway logged, to check that no personal data gets there.
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&log_buffer().lock().unwrap()).into_owned()
+}
+
+fn log_buffer() -> &'static Arc<Mutex<Vec<u8>>> {
+    static BUFFER: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    BUFFER.get_or_init(|| Arc::new(Mutex::new(Vec::new())))
+}
+
+struct BufferWriter;
+
+impl Write for BufferWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        log_buffer().lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter("debug")
+            .with_ansi(false)
+            .with_writer(|| BufferWriter)
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    });
+}
+
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+pub struct TestGateway {
+    gateway: Option<RunningGateway>,
+    pub dir: TempDir,
+    pub origin: String,
+    pub host: String,
+    pub key_set: KeySet,
+    pub http: reqwest::Client,
+}
+
+/// A sandbox gateway whose "today" is 2025-06-15.
+pub async fn sandbox() -> TestGateway {
+    let date: NaiveDate = SANDBOX_DATE.parse().unwrap();
+    launch(TempDir::new().unwrap(), true, Some(date)).await
+}
+
+pub async fn non_sandbox() -> TestGateway {
+    launch(TempDir::new().unwrap(), false, None).await
+}
+
+pub async fn launch(dir: TempDir, sandbox: bool, sandbox_date: Option<NaiveDate>) -> TestGateway {
+    capture_logs();
+    let gateway = start(GatewayConfig {
+        database_path: dir.path().join("gateway.sqlite3"),
+        sandbox,
+        sandbox_date,
+        bind: "127.0.0.1:0".parse().unwrap(),
+    })
+    .await
+    .unwrap();
+    let origin = gateway.origin.clone();
+    TestGateway {
+        host: origin.trim_start_matches("http://").to_owned(),
+        key_set: gateway.key_set.clone(),
+        gateway: Some(gateway),
+        dir,
+        origin,
+        http: reqwest::Client::builder().no_proxy().build().unwrap(),
+    }
+}
+
+/// An enrolled device.
+pub struct Device {
+    pub id: String,
+    pub key: SigningKey,
+}
+
+/// A gateway's answer, with the nonce of the request it answers.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    pub nonce: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn code(&self) -> String {
+        self.json()["code"].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn request_id(&self) -> String {
+        self.headers["request-id"].to_str().unwrap().to_owned()
+    }
+}
+
+/// What to send, and (for tampering tests) what to sign instead.
+pub struct Call<'a> {
+    pub method: &'a str,
+    pub target: &'a str,
+    pub body: Vec<u8>,
+    pub idempotency_key: Option<String>,
+    pub identity_token: Option<String>,
+    pub ts: i64,
+    pub nonce: String,
+    pub signed_target: Option<&'a str>,
+    pub signed_body: Option<Vec<u8>>,
+}
+
+impl<'a> Call<'a> {
+    pub fn get(target: &'a str) -> Self {
+        Self::new("GET", target, Vec::new())
+    }
+
+    pub fn post(target: &'a str, body: &Value) -> Self {
+        Self::new("POST", target, serde_json::to_vec(body).unwrap())
+    }
+
+    fn new(method: &'a str, target: &'a str, body: Vec<u8>) -> Self {
+        Self {
+            method,
+            target,
+            body,
+            idempotency_key: None,
+            identity_token: None,
+            ts: unix_now(),
+            nonce: sign::new_nonce(),
+            signed_target: None,
+            signed_body: None,
+        }
+    }
+
+    pub fn key(mut self, key: &str) -> Self {
+        self.idempotency_key = Some(key.to_owned());
+        self
+    }
+
+    pub fn fresh_key(self) -> Self {
+        self.key(&uuid::Uuid::new_v4().to_string())
+    }
+
+    pub fn token(mut self, token: &str) -> Self {
+        self.identity_token = Some(token.to_owned());
+        self
+    }
+}
+
+impl TestGateway {
+    pub fn url(&self, target: &str) -> String {
+        format!("{}{target}", self.origin)
+    }
+
+    pub async fn shutdown(mut self) -> TempDir {
+        if let Some(gateway) = self.gateway.take() {
+            gateway.shutdown().await;
+        }
+        self.dir
+    }
+
+    pub async fn enroll(&self) -> Device {
+        let key = SigningKey::generate(&mut OsRng);
+        let response = self
+            .http
+            .post(self.url("/v1/devices"))
+            .json(&json!({"public_key": sign::public_key_b64(&key)}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        assert!(response.headers().contains_key("request-id"));
+        let body: Value = response.json().await.unwrap();
+        let id = body["device_id"].as_str().unwrap().to_owned();
+        assert!(id.starts_with("dev_"));
+        Device { id, key }
+    }
+
+    /// The `Authorization` header for a call as signed by `device` (with `kid`).
+    pub fn authorization(&self, kid: &str, key: &SigningKey, call: &Call<'_>) -> String {
+        let parts = RequestParts {
+            method: call.method,
+            host: &self.host,
+            target: call.signed_target.unwrap_or(call.target),
+            ts: call.ts,
+            nonce: &call.nonce,
+            idempotency_key: call.idempotency_key.as_deref(),
+            body: call.signed_body.as_deref().unwrap_or(&call.body),
+        };
+        AuthorizationHeader {
+            kid: kid.to_owned(),
+            ts: call.ts,
+            nonce: call.nonce.clone(),
+            sig: parts.sign(key),
+        }
+        .to_header_value()
+    }
+
+    /// Sends a call signed by `device` and checks the response signature.
+    pub async fn call(&self, device: &Device, call: Call<'_>) -> Answer {
+        let authorization = self.authorization(&device.id, &device.key, &call);
+        let answer = self.send(&call, Some(&authorization)).await;
+        self.verify(&answer)
+            .unwrap_or_else(|why| panic!("response signature: {why}"));
+        answer
+    }
+
+    /// Sends a call with the given `Authorization` (or none), without checking anything.
+    pub async fn send(&self, call: &Call<'_>, authorization: Option<&str>) -> Answer {
+        let method = reqwest::Method::from_bytes(call.method.as_bytes()).unwrap();
+        let mut request = self.http.request(method, self.url(call.target));
+        if let Some(authorization) = authorization {
+            request = request.header("authorization", authorization);
+        }
+        if let Some(key) = &call.idempotency_key {
+            request = request.header("idempotency-key", key);
+        }
+        if let Some(token) = &call.identity_token {
+            request = request.header("identity-token", token);
+        }
+        if call.method == "POST" {
+            request = request
+                .header("content-type", "application/json")
+                .body(call.body.clone());
+        }
+        let response = request.send().await.unwrap();
+        Answer {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.bytes().await.unwrap().to_vec(),
+            nonce: call.nonce.clone(),
+        }
+    }
+
+    /// Checks `Shebao-Signature` against the key set and the request's nonce.
+    pub fn verify(&self, answer: &Answer) -> Result<(), String> {
+        self.verify_with_nonce(answer, &answer.nonce)
+    }
+
+    pub fn verify_with_nonce(&self, answer: &Answer, nonce: &str) -> Result<(), String> {
+        let value = answer
+            .headers
+            .get("shebao-signature")
+            .ok_or("no Shebao-Signature")?
+            .to_str()
+            .map_err(|_| "not text")?;
+        let header = ResponseSignatureHeader::parse(value).map_err(|_| "malformed")?;
+        let entry = self
+            .key_set
+            .keys
+            .iter()
+            .find(|entry| entry.kid == header.kid && entry.key_use == KeyUse::Response)
+            .ok_or("untrusted kid")?;
+        let key = sign::verifying_key_from_b64(&entry.public_key).map_err(|_| "bad key")?;
+        if (unix_now() - header.ts).abs() > sign::WINDOW_SECONDS {
+            return Err("outside the window".into());
+        }
+        let request_id = answer
+            .headers
+            .get("request-id")
+            .ok_or("no Request-Id")?
+            .to_str()
+            .map_err(|_| "not text")?;
+        ResponseParts {
+            status: answer.status,
+            request_nonce: nonce,
+            ts: header.ts,
+            request_id,
+            body: &answer.body,
+        }
+        .verify(&key, &header.sig)
+        .map_err(|_| "does not verify".to_owned())
+    }
+
+    /// A captcha and, through the sandbox route, its answer.
+    pub async fn captcha(&self, device: &Device) -> (String, String) {
+        let created = self
+            .call(
+                device,
+                Call::post("/v1/captchas", &json!({"purpose": "identity"})),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text());
+        let body = created.json();
+        assert_eq!(body["expires_in"], 120);
+        assert!(
+            body["image"]
+                .as_str()
+                .unwrap()
+                .starts_with("data:image/png;base64,")
+        );
+        let id = body["captcha_id"].as_str().unwrap().to_owned();
+        let answer: Value = self
+            .http
+            .get(self.url(&format!("/sandbox/captchas/{id}/answer")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        (id, answer["answer"].as_str().unwrap().to_owned())
+    }
+
+    pub async fn confirm_call(&self, device: &Device, name: &str, id_number: &str) -> Answer {
+        let (captcha_id, answer) = self.captcha(device).await;
+        self.call(
+            device,
+            Call::post(
+                "/v1/identity/confirmations",
+                &json!({
+                    "name": name,
+                    "id_type": "resident_id_card",
+                    "id_number": id_number,
+                    "captcha_id": captcha_id,
+                    "captcha_answer": answer,
+                }),
+            ),
+        )
+        .await
+    }
+
+    /// Confirms a seeded person and returns the identity token.
+    pub async fn confirm(&self, device: &Device, person: (&str, &str)) -> String {
+        let answer = self.confirm_call(device, person.0, person.1).await;
+        assert_eq!(answer.status, 200, "{}", answer.text());
+        answer.json()["identity_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Declares all of the person's payables and returns the declaration.
+    pub async fn declare_all(&self, device: &Device, token: &str) -> Value {
+        let payables = self
+            .call(device, Call::get("/v1/payables").token(token))
+            .await;
+        let ids: Vec<Value> = payables.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["id"].clone())
+            .collect();
+        let declared = self
+            .call(
+                device,
+                Call::post("/v1/declarations", &json!({"payable_ids": ids}))
+                    .fresh_key()
+                    .token(token),
+            )
+            .await;
+        assert_eq!(declared.status, 201, "{}", declared.text());
+        declared.json()
+    }
+
+    pub async fn create_order(&self, device: &Device, token: &str, declaration_id: &str) -> Answer {
+        self.call(
+            device,
+            Call::post(
+                "/v1/payment-orders",
+                &json!({"declaration_id": declaration_id}),
+            )
+            .fresh_key()
+            .token(token),
+        )
+        .await
+    }
+
+    pub async fn create_attempt(&self, device: &Device, token: &str, order_id: &str) -> Value {
+        let target = format!("/v1/payment-orders/{order_id}/attempts");
+        let attempt = self
+            .call(
+                device,
+                Call::post(&target, &json!({"channel": "unionpay"}))
+                    .fresh_key()
+                    .token(token),
+            )
+            .await;
+        assert_eq!(attempt.status, 201, "{}", attempt.text());
+        attempt.json()
+    }
+
+    /// Pays on the cashier page the way a person would: submits the pre-filled form.
+    pub async fn pay_on_cashier(&self, pay_url: &str) -> (u16, String) {
+        let response = self
+            .http
+            .post(pay_url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("source=bank_card&card_number=6222020000000000000")
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+
+    /// Long-polls the order until it is no longer waiting (or `wait` seconds pass).
+    pub async fn wait_order(
+        &self,
+        device: &Device,
+        token: &str,
+        order_id: &str,
+        wait: u32,
+    ) -> Value {
+        let target = format!("/v1/payment-orders/{order_id}?wait={wait}");
+        let answer = self.call(device, Call::get(&target).token(token)).await;
+        assert_eq!(answer.status, 200, "{}", answer.text());
+        answer.json()
+    }
+
+    /// A read-only connection to the gateway's database, for checks the API doesn't expose.
+    pub async fn database(&self) -> sqlx::SqlitePool {
+        let path = self.dir.path().join("gateway.sqlite3");
+        sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(path))
+            .await
+            .unwrap()
+    }
+}
