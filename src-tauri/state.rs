@@ -69,6 +69,8 @@ impl AppState {
             sandbox: true,
             sandbox_date,
             bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            tax_office: None,
+            verify_origin: None,
         })
         .await?;
         tracing::info!(origin = %gateway.origin, "embedded sandbox gateway started");

@@ -24,6 +24,7 @@ pub enum ErrorCode {
     PayableNotAvailable,
     DeclarationNotPayable,
     PaymentInProgress,
+    CertificateNotAvailable,
     PolicyNotPublished,
     BaseOutOfRange,
     RateLimited,
@@ -58,6 +59,7 @@ impl ErrorCode {
         Self::PayableNotAvailable,
         Self::DeclarationNotPayable,
         Self::PaymentInProgress,
+        Self::CertificateNotAvailable,
         Self::PolicyNotPublished,
         Self::BaseOutOfRange,
         Self::RateLimited,
@@ -91,6 +93,7 @@ impl ErrorCode {
             Self::PayableNotAvailable => "payable_not_available",
             Self::DeclarationNotPayable => "declaration_not_payable",
             Self::PaymentInProgress => "payment_in_progress",
+            Self::CertificateNotAvailable => "certificate_not_available",
             Self::PolicyNotPublished => "policy_not_published",
             Self::BaseOutOfRange => "base_out_of_range",
             Self::RateLimited => "rate_limited",
@@ -120,7 +123,8 @@ impl ErrorCode {
             Self::IdempotencyInProgress
             | Self::PayableNotAvailable
             | Self::DeclarationNotPayable
-            | Self::PaymentInProgress => 409,
+            | Self::PaymentInProgress
+            | Self::CertificateNotAvailable => 409,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::IdempotencyKeyMissing => 400,

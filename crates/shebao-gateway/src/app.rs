@@ -16,7 +16,7 @@ use tracing::Span;
 use crate::error::{ApiError, REQUEST_ID};
 use crate::idempotency::idempotent;
 use crate::ids;
-use crate::routes::{identity, notifications, payments, public};
+use crate::routes::{certificates, identity, notifications, payments, public, verify};
 use crate::signed::{BODY_LIMIT, signed};
 use crate::state::AppState;
 
@@ -47,6 +47,11 @@ pub fn router(state: AppState) -> Router {
             "/v1/payment-orders/{order_id}/attempts",
             post(payments::create_attempt).layer(idempotency()),
         )
+        .route(
+            "/v1/certificates",
+            post(certificates::issue).layer(idempotency()),
+        )
+        .route("/v1/certificates/{number}", get(certificates::certificate))
         .route_layer(middleware::from_fn_with_state(state.clone(), signed));
 
     let mut public_routes = Router::new()
@@ -56,7 +61,8 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/channels/unionpay/notifications",
             post(notifications::unionpay),
-        );
+        )
+        .route("/C/{payload}", get(verify::verify));
     if state.sandbox {
         public_routes = public_routes.merge(crate::sandbox::routes());
     }

@@ -11,6 +11,7 @@ mod channels;
 mod clock;
 mod error;
 mod extract;
+mod html;
 mod idempotency;
 mod ids;
 mod keys;
@@ -49,7 +50,17 @@ pub struct GatewayConfig {
     pub sandbox_date: Option<NaiveDate>,
     /// `127.0.0.1:0` for an embedded gateway.
     pub bind: SocketAddr,
+    /// The issuing tax office (税务机关) printed on certificates. Unset: in sandbox mode
+    /// [`SANDBOX_TAX_OFFICE`]; outside sandbox mode the gateway refuses to start.
+    pub tax_office: Option<String>,
+    /// The origin (`https://host[:port]`) certificate QR codes point at, where `/C/<payload>`
+    /// is answered. Unset: in sandbox mode the gateway's own origin; outside sandbox mode the
+    /// gateway refuses to start.
+    pub verify_origin: Option<String>,
 }
+
+/// The issuing tax office a sandbox gateway prints unless configured otherwise.
+pub const SANDBOX_TAX_OFFICE: &str = "国家税务总局银川市税务局（演示）";
 
 #[derive(Debug, thiserror::Error)]
 pub enum GatewayError {
@@ -125,6 +136,25 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
     if config.sandbox_date.is_some() && !config.sandbox {
         return Err(GatewayError::Config("a sandbox date needs sandbox mode"));
     }
+    let tax_office = match config.tax_office.as_deref().map(str::trim) {
+        Some(office) if !office.is_empty() => office.to_owned(),
+        Some(_) => return Err(GatewayError::Config("the tax office is empty")),
+        None if config.sandbox => SANDBOX_TAX_OFFICE.to_owned(),
+        None => {
+            return Err(GatewayError::Config(
+                "a gateway outside sandbox mode needs a tax office",
+            ));
+        }
+    };
+    let verify_origin = match config.verify_origin.as_deref() {
+        Some(origin) => Some(verify_origin_of(origin)?),
+        None if config.sandbox => None,
+        None => {
+            return Err(GatewayError::Config(
+                "a gateway outside sandbox mode needs a verification origin",
+            ));
+        }
+    };
     let clock = Clock::new(config.sandbox_date);
     let policy = PolicyTable::ningxia()?;
 
@@ -165,6 +195,8 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
         clock,
         sandbox: config.sandbox,
         keys,
+        verify_origin: verify_origin.unwrap_or_else(|| origin.clone()),
+        tax_office,
         channel_keys,
         policy,
         unionpay,
@@ -204,6 +236,26 @@ fn origin_of(local: SocketAddr) -> String {
         IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
     };
     format!("http://{}", SocketAddr::new(ip, local.port()))
+}
+
+/// A configured verification origin, checked and reduced to `scheme://host[:port]`: http or
+/// https, a host, nothing after it but an optional `/`.
+fn verify_origin_of(text: &str) -> Result<String, GatewayError> {
+    const INVALID: GatewayError = GatewayError::Config(
+        "the verification origin must be http(s)://host[:port] with no path, query or user",
+    );
+    let url = reqwest::Url::parse(text.trim()).map_err(|_| INVALID)?;
+    let plain = matches!(url.scheme(), "http" | "https")
+        && url.has_host()
+        && url.path() == "/"
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.username().is_empty()
+        && url.password().is_none();
+    if !plain {
+        return Err(INVALID);
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 /// Forgets what has expired: nonces, idempotency records, captchas, identity tokens.

@@ -36,6 +36,13 @@ enum Command {
         /// The sandbox's "today" (YYYY-MM-DD); needs --sandbox.
         #[arg(long, requires = "sandbox")]
         sandbox_date: Option<NaiveDate>,
+        /// The issuing tax office printed on certificates; required without --sandbox.
+        #[arg(long)]
+        tax_office: Option<String>,
+        /// The origin certificate QR codes point at, e.g. https://v.example.cn; required
+        /// without --sandbox (the sandbox uses its own address).
+        #[arg(long)]
+        verify_origin: Option<String>,
     },
 }
 
@@ -52,12 +59,16 @@ async fn main() -> ExitCode {
         bind,
         sandbox,
         sandbox_date,
+        tax_office,
+        verify_origin,
     } = Cli::parse().command;
     let gateway = match start(GatewayConfig {
         database_path: database,
         sandbox,
         sandbox_date,
         bind,
+        tax_office,
+        verify_origin,
     })
     .await
     {

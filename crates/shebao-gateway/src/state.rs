@@ -21,6 +21,11 @@ pub struct Inner {
     pub clock: Clock,
     pub sandbox: bool,
     pub keys: GatewayKeys,
+    /// The origin written into certificate QR texts (`http://127.0.0.1:PORT` in sandbox mode
+    /// unless configured).
+    pub verify_origin: String,
+    /// The issuing tax office (税务机关) printed on new certificates.
+    pub tax_office: String,
     pub channel_keys: ChannelKeys,
     pub policy: PolicyTable,
     /// The simulated UnionPay channel; present only in sandbox mode.

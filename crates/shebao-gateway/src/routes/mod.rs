@@ -1,6 +1,8 @@
 //! The handlers, one module per area. Each reads as: validate, look up, decide, store, answer.
 
+pub mod certificates;
 pub mod identity;
 pub mod notifications;
 pub mod payments;
 pub mod public;
+pub mod verify;

@@ -22,6 +22,7 @@ use shebao_core::sign;
 use crate::GatewayError;
 use crate::channels::{PaymentNotification, SIGNATURE_HEADER, sign_body};
 use crate::clock::{Clock, china_minutes, rfc3339};
+use crate::html::escape;
 use crate::ids;
 use crate::state::AppState;
 use crate::store::{Store, UnionpayOrder, UnionpayOrderStatus};
@@ -406,11 +407,4 @@ fn page(status: StatusCode, main: &str) -> Response {
 "#
     );
     (status, Html(html)).into_response()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

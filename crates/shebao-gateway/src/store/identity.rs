@@ -96,13 +96,16 @@ impl Store {
         }))
     }
 
+    /// The plain answer of a captcha that is still usable (sandbox mode only).
     pub async fn sandbox_captcha_answer(
         &self,
         id: &str,
         now: i64,
     ) -> Result<Option<String>, sqlx::Error> {
         sqlx::query_scalar(
-            "SELECT answer FROM sandbox_captcha_answers WHERE captcha_id = $1 AND expires_at >= $2",
+            "SELECT a.answer FROM sandbox_captcha_answers a \
+             JOIN captchas c ON c.id = a.captcha_id \
+             WHERE a.captcha_id = $1 AND a.expires_at >= $2",
         )
         .bind(id)
         .bind(now)

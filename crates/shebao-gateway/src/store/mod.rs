@@ -2,6 +2,7 @@
 //! see SQL. The SQL itself sticks to what SQLite and PostgreSQL share (`$n` parameters,
 //! `ON CONFLICT`, `RETURNING`, partial unique indexes) so a second backend can follow it.
 
+mod certificates;
 mod devices;
 mod idempotency;
 mod identity;
@@ -21,6 +22,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Sqlite, Transaction};
 
+pub use certificates::{InsertCertificate, NewCertificateRow, StoredCertificate};
 pub use idempotency::{Claim, Fingerprint, StoredResponse};
 pub use keys::StoredKey;
 pub use payments::{
@@ -104,6 +106,7 @@ enum Entity {
     Declaration,
     PaymentOrder,
     PaymentAttempt,
+    Certificate,
 }
 
 impl Entity {
@@ -113,6 +116,7 @@ impl Entity {
             Self::Declaration => "declarations",
             Self::PaymentOrder => "payment_orders",
             Self::PaymentAttempt => "payment_attempts",
+            Self::Certificate => "certificates",
         }
     }
 
@@ -122,6 +126,7 @@ impl Entity {
             Self::Declaration => "declaration",
             Self::PaymentOrder => "payment_order",
             Self::PaymentAttempt => "payment_attempt",
+            Self::Certificate => "certificate",
         }
     }
 }

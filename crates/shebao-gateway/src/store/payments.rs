@@ -336,24 +336,26 @@ impl Store {
         let Some((status, total_fen, declared_at)) = row else {
             return Ok(None);
         };
+        Ok(Some(Declaration {
+            id: id.to_owned(),
+            status: from_text("status", &status)?,
+            total: Amount::from_fen(total_fen),
+            lines: self.declaration_lines(id).await?,
+            declared_at: rfc3339(declared_at),
+        }))
+    }
+
+    /// A declaration's lines, priced as they were declared, in order.
+    pub async fn declaration_lines(&self, declaration_id: &str) -> Result<Vec<Payable>, sqlx::Error> {
         let lines: Vec<LineRow> = sqlx::query_as(
             "SELECT payable_id, item, period_start, period_end, months, base_fen, rate, \
              amount_fen, personal_fen, pooled_fen, policy_status \
              FROM declaration_lines WHERE declaration_id = $1 ORDER BY line_no",
         )
-        .bind(id)
+        .bind(declaration_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Some(Declaration {
-            id: id.to_owned(),
-            status: from_text("status", &status)?,
-            total: Amount::from_fen(total_fen),
-            lines: lines
-                .into_iter()
-                .map(LineRow::into_payable)
-                .collect::<Result<_, _>>()?,
-            declared_at: rfc3339(declared_at),
-        }))
+        lines.into_iter().map(LineRow::into_payable).collect()
     }
 
     /// Creates a `created` order for a `declared` declaration without an open order.

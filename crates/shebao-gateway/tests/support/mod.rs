@@ -86,16 +86,26 @@ pub async fn non_sandbox() -> TestGateway {
     launch(TempDir::new().unwrap(), false, None).await
 }
 
-pub async fn launch(dir: TempDir, sandbox: bool, sandbox_date: Option<NaiveDate>) -> TestGateway {
-    capture_logs();
-    let gateway = start(GatewayConfig {
+/// What a gateway outside sandbox mode must be told: the tax office and the verification
+/// origin printed on certificates.
+pub const TEST_TAX_OFFICE: &str = "国家税务总局测试市税务局";
+pub const TEST_VERIFY_ORIGIN: &str = "https://v.shebao.example";
+
+/// The configuration `launch` starts with.
+pub fn config(dir: &TempDir, sandbox: bool, sandbox_date: Option<NaiveDate>) -> GatewayConfig {
+    GatewayConfig {
         database_path: dir.path().join("gateway.sqlite3"),
         sandbox,
         sandbox_date,
         bind: "127.0.0.1:0".parse().unwrap(),
-    })
-    .await
-    .unwrap();
+        tax_office: (!sandbox).then(|| TEST_TAX_OFFICE.to_owned()),
+        verify_origin: (!sandbox).then(|| TEST_VERIFY_ORIGIN.to_owned()),
+    }
+}
+
+pub async fn launch(dir: TempDir, sandbox: bool, sandbox_date: Option<NaiveDate>) -> TestGateway {
+    capture_logs();
+    let gateway = start(config(&dir, sandbox, sandbox_date)).await.unwrap();
     let origin = gateway.origin.clone();
     TestGateway {
         host: origin.trim_start_matches("http://").to_owned(),
@@ -458,5 +468,38 @@ impl TestGateway {
             .connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(path))
             .await
             .unwrap()
+    }
+}
+
+impl TestGateway {
+    /// Takes a seeded person through declaration and payment on the cashier page; returns the
+    /// identity token, the declaration and the paid order.
+    pub async fn paid_order(&self, device: &Device, person: (&str, &str)) -> (String, Value, Value) {
+        let token = self.confirm(device, person).await;
+        let declaration = self.declare_all(device, &token).await;
+        let order = self
+            .create_order(device, &token, declaration["id"].as_str().unwrap())
+            .await;
+        assert_eq!(order.status, 201, "{}", order.text());
+        let order_id = order.json()["id"].as_str().unwrap().to_owned();
+        let attempt = self.create_attempt(device, &token, &order_id).await;
+        let (status, page) = self
+            .pay_on_cashier(attempt["pay_url"].as_str().unwrap())
+            .await;
+        assert_eq!(status, 200, "{page}");
+        let paid = self.wait_order(device, &token, &order_id, 10).await;
+        assert_eq!(paid["status"], "paid");
+        (token, declaration, paid)
+    }
+
+    /// `POST /v1/certificates` for an order, with a fresh idempotency key.
+    pub async fn issue_certificate(&self, device: &Device, token: &str, order_id: &str) -> Answer {
+        self.call(
+            device,
+            Call::post("/v1/certificates", &json!({"order_id": order_id}))
+                .fresh_key()
+                .token(token),
+        )
+        .await
     }
 }

@@ -1,0 +1,48 @@
+/**
+ * Fictional people of the sandbox population register. The gateway's sandbox seed holds exactly
+ * these records; the numbers are valid under GB 11643 (support/idcard.ts recomputes the check
+ * character in the support tests). Never print these values: mask them (support/privacy.ts).
+ */
+export interface TestPerson {
+  /** Full name as registered. */
+  name: string;
+  idType: 'resident_id_card';
+  /** 18 characters, check character upper-case as issued. */
+  idNumber: string;
+}
+
+/** The sandbox's pinned "today" (SHEBAO_SANDBOX_DATE), shown in the sandbox banner. */
+export const SANDBOX_DATE = '2025-06-15';
+
+/**
+ * 马小燕: 640104 (银川市兴庆区), born 1990-03-15, sequence 002 (female), check character 2.
+ * Insured flexible worker with one payable pension item for 2025-06 (base 4955.00, rate 20%,
+ * amount 991.00): the 申报缴款套餐 journey.
+ */
+export const MA_XIAOYAN: TestPerson = {
+  name: '马小燕',
+  idType: 'resident_id_card',
+  idNumber: '640104199003150022',
+};
+
+/**
+ * 杨建军: 640202 (石嘴山市大武口区), born 1978-11-01, sequence 003 (male), check character X.
+ * For later journeys: a family member paid for by another (代他人缴费), and typing the X check
+ * character as a lower-case x.
+ */
+export const YANG_JIANJUN: TestPerson = {
+  name: '杨建军',
+  idType: 'resident_id_card',
+  idNumber: '64020219781101003X',
+};
+
+/** What the sandbox assesses for MA_XIAOYAN on SANDBOX_DATE. */
+export const MA_XIAOYAN_PAYABLE = {
+  period: '2025-06',
+  base: '4955.00',
+  rate: '20%',
+  amount: '991.00',
+} as const;
+
+/** Every fictional person whose details must never reach a log. */
+export const ALL_PEOPLE: readonly TestPerson[] = [MA_XIAOYAN, YANG_JIANJUN];
