@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "start_payment",
     "wait_payment",
     "open_pay_link",
+    "issue_certificate",
 ];
 
 fn main() {

@@ -1,5 +1,7 @@
 //! One async command per user action: parse, call the client, map the error.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::{Deserialize, Serialize};
@@ -12,6 +14,7 @@ use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 use zeroize::Zeroizing;
 
+use crate::certificates::{self, SavedCertificate};
 use crate::error::CommandError;
 use crate::state::{AppInfo, AppState, Session};
 
@@ -78,14 +81,13 @@ pub async fn confirm_identity(
 
     let confirmed = state.client.confirm_identity(&request).await?;
 
-    let person = confirmed.person.clone();
+    let person = confirmed.person;
     let mut session = state
         .session
         .lock()
         .map_err(|_| CommandError::new("internal", "session lock poisoned"))?;
     *session = Some(Session {
         identity_token: Zeroizing::new(confirmed.identity_token),
-        person: confirmed.person,
     });
     tracing::info!(person = %person.id_number_masked, "identity confirmed");
     Ok(person)
@@ -122,8 +124,11 @@ pub async fn declare(
     }
 
     let _money = state.money_lock.lock().await;
-    let key = state.intent_key(&format!("declare:{}", ids.join(",")));
-    Ok(state.client.declare(&token, ids, &key).await?)
+    let intent = format!("declare:{}", ids.join(","));
+    let key = state.intent_key(&intent);
+    let result = state.client.declare(&token, ids, &key).await;
+    state.settle_intent(&intent, &result);
+    Ok(result?)
 }
 
 #[derive(Deserialize)]
@@ -151,27 +156,25 @@ pub async fn start_payment(
         .ok_or_else(CommandError::not_confirmed)?;
 
     let _money = state.money_lock.lock().await;
-    let order_key = state.intent_key(&format!("order:{}", request.declaration_id));
-    let order = state
+    let order_intent = format!("order:{}", request.declaration_id);
+    let order_key = state.intent_key(&order_intent);
+    let result = state
         .client
         .create_payment_order(&token, &request.declaration_id, &order_key)
-        .await?;
-    let attempt_key = state.intent_key(&format!(
-        "attempt:{}:{}",
-        order.id,
-        request.channel.as_str()
-    ));
-    let attempt = state
+        .await;
+    state.settle_intent(&order_intent, &result);
+    let order = result?;
+    let attempt_intent = format!("attempt:{}:{}", order.id, request.channel.as_str());
+    let new_attempt = NewPaymentAttempt {
+        channel: request.channel,
+    };
+    let attempt_key = state.intent_key(&attempt_intent);
+    let result = state
         .client
-        .create_payment_attempt(
-            &token,
-            &order.id,
-            &NewPaymentAttempt {
-                channel: request.channel,
-            },
-            &attempt_key,
-        )
-        .await?;
+        .create_payment_attempt(&token, &order.id, &new_attempt, &attempt_key)
+        .await;
+    state.settle_intent(&attempt_intent, &result);
+    let attempt = result?;
     tracing::info!(order_id = %order.id, attempt_id = %attempt.id, "payment started");
 
     let qr_svg = qr_svg(&attempt.qr_text)?;
@@ -274,4 +277,61 @@ mod tests {
         assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"));
         assert!(svg.contains("<svg"));
     }
+}
+
+#[derive(Deserialize)]
+pub struct IssueCertificateRequest {
+    order_id: String,
+}
+
+#[derive(Serialize)]
+pub struct IssuedCertificate {
+    #[serde(flatten)]
+    saved: SavedCertificate,
+    /// The saved PNG as a data URL, for the preview.
+    image: String,
+}
+
+/// Asks the gateway for the order's 缴费证明 (issued once), checks its signature against the
+/// trusted certificate keys, renders it and saves it to Pictures/社保缴费助手.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn issue_certificate(
+    state: State<'_, AppState>,
+    request: IssueCertificateRequest,
+) -> CommandResult<IssuedCertificate> {
+    let token = state
+        .identity_token()
+        .ok_or_else(CommandError::not_confirmed)?;
+    let intent = format!("certificate:{}", request.order_id);
+    let key = state.intent_key(&intent);
+    let result = state
+        .client
+        .issue_certificate(&token, &request.order_id, &key)
+        .await;
+    state.settle_intent(&intent, &result);
+    let certificate = result?;
+    let (verify_origin, signed) = certificates::verify(&certificate, state.client.trusted_keys())?;
+
+    let album = certificates::album_dir()
+        .ok_or_else(|| CommandError::new("save_failed", "no home folder to save pictures in"))?;
+    let font_path = state.font_path.clone();
+    let sandbox = state.info.sandbox;
+    let saved = tokio::task::spawn_blocking(move || {
+        certificates::render_and_save(
+            &certificate,
+            signed,
+            verify_origin,
+            sandbox,
+            &font_path,
+            &album,
+        )
+    })
+    .await
+    .map_err(|_| CommandError::new("internal", "certificate rendering stopped"))??;
+
+    let png = std::fs::read(&saved.path)
+        .map_err(|error| CommandError::new("save_failed", error.to_string()))?;
+    let image = format!("data:image/png;base64,{}", BASE64.encode(png));
+    Ok(IssuedCertificate { saved, image })
 }

@@ -1,6 +1,7 @@
 //! The Tauri shell of 社保缴费助手: starts the embedded sandbox gateway, enrolls this device
 //! with a key kept in the OS keyring, and exposes one thin command per user action.
 
+mod certificates;
 mod commands;
 mod error;
 mod logging;
@@ -10,6 +11,7 @@ mod state;
 use std::path::PathBuf;
 
 use tauri::Manager;
+use tauri::path::BaseDirectory;
 
 /// Starts the app. Environment: `SHEBAO_DATA_DIR` overrides the data folder (the sandbox
 /// database and the logs live there); `SHEBAO_SANDBOX_DATE=YYYY-MM-DD` pins the sandbox's
@@ -25,9 +27,13 @@ pub fn run() {
             std::fs::create_dir_all(&data_dir)?;
             let guard = logging::init(&data_dir.join("logs"))?;
             let sandbox_date = state::sandbox_date_from_env()?;
+            let font_path = app
+                .path()
+                .resolve(certificates::FONT_RESOURCE, BaseDirectory::Resource)?;
             let state = tauri::async_runtime::block_on(state::AppState::start(
                 data_dir,
                 sandbox_date,
+                font_path,
                 guard,
             ))?;
             app.manage(state);
@@ -43,6 +49,7 @@ pub fn run() {
             commands::start_payment,
             commands::wait_payment,
             commands::open_pay_link,
+            commands::issue_certificate,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -8,9 +8,9 @@ use std::sync::Mutex;
 use chrono::NaiveDate;
 use ed25519_dalek::SigningKey;
 use serde::Serialize;
-use shebao_client::{Client, TrustedKeys};
+use shebao_client::{Client, ClientError, TrustedKeys};
 use shebao_core::sign;
-use shebao_core::wire::{KeySet, KeyUse, PersonSummary};
+use shebao_core::wire::{KeySet, KeyUse};
 use shebao_gateway::{GatewayConfig, RunningGateway};
 use tracing_appender::non_blocking::WorkerGuard;
 use zeroize::Zeroizing;
@@ -30,7 +30,6 @@ pub struct AppInfo {
 /// The person confirmed on this device in this run.
 pub struct Session {
     pub identity_token: Zeroizing<String>,
-    pub person: PersonSummary,
 }
 
 pub struct AppState {
@@ -44,6 +43,8 @@ pub struct AppState {
     /// gets the first one's answer.
     pub money_lock: tokio::sync::Mutex<()>,
     pub pay_links: Mutex<HashMap<String, String>>,
+    /// The certificate font (an app resource).
+    pub font_path: PathBuf,
     _gateway: RunningGateway,
     _log_guard: WorkerGuard,
 }
@@ -62,6 +63,7 @@ impl AppState {
     pub async fn start(
         data_dir: PathBuf,
         sandbox_date: Option<NaiveDate>,
+        font_path: PathBuf,
         log_guard: WorkerGuard,
     ) -> Result<Self, SetupError> {
         let gateway = shebao_gateway::start(GatewayConfig {
@@ -93,6 +95,7 @@ impl AppState {
             intents: Mutex::new(HashMap::new()),
             money_lock: tokio::sync::Mutex::new(()),
             pay_links: Mutex::new(HashMap::new()),
+            font_path,
             _gateway: gateway,
             _log_guard: log_guard,
         })
@@ -111,6 +114,19 @@ impl AppState {
     pub fn identity_token(&self) -> Option<Zeroizing<String>> {
         let session = self.session.lock().ok()?;
         session.as_ref().map(|s| s.identity_token.clone())
+    }
+
+    /// Settles an intent after its call: a network failure keeps the key (the next press
+    /// replays the same request); a refusal forgets it, so that trying again after the
+    /// situation changed sends a new request instead of replaying the stored refusal.
+    pub fn settle_intent<T>(&self, intent: &str, result: &Result<T, ClientError>) {
+        if matches!(result, Err(ClientError::Api(_))) {
+            let mut intents = self
+                .intents
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            intents.remove(intent);
+        }
     }
 
     /// The idempotency key of `intent`, made on first use.

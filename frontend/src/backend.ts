@@ -16,6 +16,8 @@ import type {
   Declaration,
   DeclareRequest,
   IdNumberCheck,
+  IssueCertificateRequest,
+  IssuedCertificate,
   OpenPayLinkRequest,
   PayableList,
   PaymentOrder,
@@ -91,4 +93,9 @@ export function waitPayment(request: WaitPaymentRequest): Promise<PaymentOrder> 
 /** Opens the attempt's cashier page in the system browser. */
 export function openPayLink(request: OpenPayLinkRequest): Promise<null> {
   return call('open_pay_link', request);
+}
+
+/** Issues (once) the order's 缴费证明, verifies it, and saves it to Pictures/社保缴费助手. */
+export function issueCertificate(request: IssueCertificateRequest): Promise<IssuedCertificate> {
+  return call('issue_certificate', request);
 }

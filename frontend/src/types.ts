@@ -9,7 +9,13 @@ import type { ErrorCode } from './generated/error-codes';
 export type { ErrorCode } from './generated/error-codes';
 
 /** Codes the app adds to shebao-core's list: the shell's own refusals. */
-export type AppOnlyErrorCode = 'network' | 'keyring_unavailable';
+export type AppOnlyErrorCode =
+  | 'network'
+  | 'keyring_unavailable'
+  | 'open_failed'
+  | 'certificate_invalid'
+  | 'render_failed'
+  | 'save_failed';
 
 /** Every code a command can reject with. */
 export type AppErrorCode = ErrorCode | AppOnlyErrorCode;
@@ -133,6 +139,44 @@ export interface PaymentOrder {
   channel?: Channel;
   period_start?: YearMonth;
   period_end?: YearMonth;
+}
+
+export type CertificateStatus = 'valid' | 'refunded' | 'superseded';
+
+export interface CertificateLine {
+  item: string;
+  item_name: string;
+  sub_item_name: string;
+  period_start: YearMonth;
+  period_end: YearMonth;
+  base: Money;
+  rate: string;
+  amount: Money;
+}
+
+/** A 缴费证明 issued by the gateway, checked, rendered and saved by the shell. */
+export interface IssuedCertificate {
+  certificate: {
+    number: string;
+    order_id: string;
+    ticket_number: string;
+    name_masked: string;
+    id_number_masked: string;
+    lines: CertificateLine[];
+    total: Money;
+    issued_on: string;
+    tax_office: string;
+    status: CertificateStatus;
+  };
+  /** Where the PNG was saved (Pictures/社保缴费助手/...). */
+  path: string;
+  file_name: string;
+  /** The saved PNG as a data URL. */
+  image: string;
+}
+
+export interface IssueCertificateRequest {
+  order_id: string;
 }
 
 export type AttemptStatus = 'pending' | 'succeeded' | 'closed' | 'failed' | 'expired' | 'unknown';

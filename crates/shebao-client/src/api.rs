@@ -1,8 +1,9 @@
 //! Typed calls of protocol v1, one per endpoint the app uses.
 
 use shebao_core::wire::{
-    Captcha, ConfirmIdentity, Declaration, IdentityConfirmed, NewCaptcha, NewDeclaration,
-    NewPaymentAttempt, NewPaymentOrder, PayableList, PaymentAttempt, PaymentOrder,
+    Captcha, ConfirmIdentity, Declaration, IdentityConfirmed, NewCaptcha, NewCertificate,
+    NewDeclaration, NewPaymentAttempt, NewPaymentOrder, PayableList, PaymentAttempt,
+    PaymentCertificate, PaymentOrder,
 };
 
 use crate::{Client, ClientError};
@@ -95,5 +96,24 @@ impl Client {
             format!("/v1/payment-orders/{order_id}")
         };
         self.get(&target, Some(identity_token)).await
+    }
+
+    /// Issues the 缴费证明 of a paid order; asking again returns the same certificate.
+    pub async fn issue_certificate(
+        &self,
+        identity_token: &str,
+        order_id: &str,
+        idempotency_key: &str,
+    ) -> Result<PaymentCertificate, ClientError> {
+        let body = NewCertificate {
+            order_id: order_id.to_owned(),
+        };
+        self.post(
+            "/v1/certificates",
+            &body,
+            Some(idempotency_key),
+            Some(identity_token),
+        )
+        .await
     }
 }

@@ -45,27 +45,46 @@ fn network(what: impl std::fmt::Display) -> ClientError {
     ClientError::Network(what.to_string())
 }
 
-/// The keys a client trusts for response signatures.
+/// The gateway keys a client trusts: response keys by key id, certificate keys by index.
 #[derive(Debug, Clone)]
-pub struct TrustedKeys(Vec<(String, VerifyingKey)>);
+pub struct TrustedKeys {
+    response: Vec<(String, VerifyingKey)>,
+    certificate: Vec<(u8, VerifyingKey)>,
+}
 
 impl TrustedKeys {
     pub fn from_key_set(set: &KeySet) -> Result<Self, ClientError> {
-        let keys = set
-            .keys
-            .iter()
-            .filter(|entry| entry.key_use == KeyUse::Response)
-            .map(|entry| {
-                sign::verifying_key_from_b64(&entry.public_key)
-                    .map(|key| (entry.kid.clone(), key))
-                    .map_err(|_| network("trusted key does not decode"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self(keys))
+        let mut trusted = Self {
+            response: Vec::new(),
+            certificate: Vec::new(),
+        };
+        for entry in &set.keys {
+            let key = sign::verifying_key_from_b64(&entry.public_key)
+                .map_err(|_| network("trusted key does not decode"))?;
+            match (&entry.key_use, entry.index) {
+                (KeyUse::Response, _) => trusted.response.push((entry.kid.clone(), key)),
+                (KeyUse::Certificate, Some(index)) => trusted.certificate.push((index, key)),
+                (KeyUse::Certificate, None) => {
+                    return Err(network("certificate key without an index"));
+                }
+            }
+        }
+        Ok(trusted)
     }
 
     fn get(&self, kid: &str) -> Option<&VerifyingKey> {
-        self.0.iter().find(|(k, _)| k == kid).map(|(_, key)| key)
+        self.response
+            .iter()
+            .find(|(k, _)| k == kid)
+            .map(|(_, key)| key)
+    }
+
+    /// The certificate key with this index, if trusted.
+    pub fn certificate_key(&self, index: u8) -> Option<&VerifyingKey> {
+        self.certificate
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, key)| key)
     }
 }
 
@@ -139,6 +158,10 @@ impl Client {
             trusted,
             clock_offset: AtomicI64::new(0),
         })
+    }
+
+    pub fn trusted_keys(&self) -> &TrustedKeys {
+        &self.trusted
     }
 
     pub fn origin(&self) -> &str {

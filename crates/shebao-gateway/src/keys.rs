@@ -57,7 +57,13 @@ impl GatewayKeys {
 }
 
 /// A new key of `key_use`, valid from `now` for `lifetime` seconds.
-fn new_key(kid: &str, key_use: KeyUse, key_index: Option<u8>, now: i64, lifetime: i64) -> StoredKey {
+fn new_key(
+    kid: &str,
+    key_use: KeyUse,
+    key_index: Option<u8>,
+    now: i64,
+    lifetime: i64,
+) -> StoredKey {
     let key = SigningKey::generate(&mut OsRng);
     StoredKey {
         kid: kid.to_owned(),
@@ -128,7 +134,10 @@ pub async fn load_or_create(store: &Store, now: i64) -> Result<GatewayKeys, Gate
         .key_index
         .ok_or(GatewayError::Key("a certificate key has no index"))?;
     let mut certificate_keys = HashMap::new();
-    for key in stored.iter().filter(|key| key.key_use == KeyUse::Certificate) {
+    for key in stored
+        .iter()
+        .filter(|key| key.key_use == KeyUse::Certificate)
+    {
         let index = key
             .key_index
             .ok_or(GatewayError::Key("a certificate key has no index"))?;

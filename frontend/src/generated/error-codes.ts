@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'payable_not_available',
   'declaration_not_payable',
   'payment_in_progress',
+  'certificate_not_available',
   'policy_not_published',
   'base_out_of_range',
   'rate_limited',

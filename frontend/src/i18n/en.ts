@@ -155,7 +155,15 @@ const en: Messages = {
     period: 'Fee period',
     paidAt: 'Paid at',
     nextStep:
-      'Payment certificates will be available in the next release. If you need proof now, get it in the 我的宁夏 app or at a tax service hall; receipts from every channel are equally valid.',
+      'Issue the payment certificate now: the image is saved to your album and serves for reimbursement and subsidy applications (such as "4050"). Certificates from every channel are equally valid.',
+    certificateTitle: 'Payment certificate',
+    issueCertificate: 'Issue payment certificate',
+    issuingCertificate: 'Issuing…',
+    certificateSaved: 'Saved to your album',
+    certificateFolder: 'Pictures / 社保缴费助手 / {file}',
+    certificateVerified:
+      'The QR code on the certificate passed the signature check; anyone can scan it to verify.',
+    certificatePreviewAlt: 'Preview of the payment certificate',
     missing: 'This payment was not found. Please start again from the home page.',
   },
   errors: {
@@ -186,6 +194,8 @@ const en: Messages = {
       'This declaration is already paid or voided. Go back home to see what is due now.',
     payment_in_progress:
       'A payment for these contributions is already being processed. Do not pay again.',
+    certificate_not_available:
+      'A payment certificate can be issued only after the payment has gone through. Try again once it is paid.',
     policy_not_published:
       'The figures for this period are not published yet. Try again once they are, or call 12333.',
     base_out_of_range:
@@ -205,6 +215,13 @@ const en: Messages = {
     network: 'The connection failed. Check the network and try again.',
     keyring_unavailable:
       'The system keyring cannot store the device key. You can go on, but you must confirm your identity again after the app quits.',
+    open_failed: 'The browser could not be opened. Scan the QR code with your phone to pay.',
+    certificate_invalid:
+      'The certificate received did not pass the signature check and was not saved. Try again later; if it persists, call 12366.',
+    render_failed:
+      'The certificate image could not be made. Try again later; if it persists, call 12366.',
+    save_failed:
+      'The certificate could not be saved. Check that the Pictures folder is writable, then try again.',
     unknown: 'That did not work (code {code}). Try again later; if it persists, call 12366.',
   },
 };

@@ -11,7 +11,15 @@ const rustSources = import.meta.glob('../../../crates/shebao-core/src/error.rs',
   eager: true,
 });
 
-const appCodes = [...ERROR_CODES, 'network', 'keyring_unavailable'];
+const appCodes = [
+  ...ERROR_CODES,
+  'network',
+  'keyring_unavailable',
+  'open_failed',
+  'certificate_invalid',
+  'render_failed',
+  'save_failed',
+];
 const idRefusals = [
   'id_length',
   'id_characters',

@@ -152,7 +152,14 @@ const zhCN = {
     period: '费款所属期',
     paidAt: '缴费时间',
     nextStep:
-      '缴费证明开具功能将在下一版本提供。如现在需要凭证，可通过“我的宁夏”APP 或到办税服务厅开具，各渠道出具的凭证具有同等效力。',
+      '可以立即开具缴费证明，图片会保存到相册，可用于报销、报账及“4050”等人员申请社保补贴。各渠道出具的凭证具有同等效力。',
+    certificateTitle: '缴费证明',
+    issueCertificate: '开具缴费证明',
+    issuingCertificate: '正在开具…',
+    certificateSaved: '已保存到相册',
+    certificateFolder: '图片 / 社保缴费助手 / {file}',
+    certificateVerified: '证明上的二维码已通过签名核验，可扫码验真。',
+    certificatePreviewAlt: '缴费证明图片预览',
     missing: '找不到这笔缴款记录，请从首页重新办理。',
   },
   errors: {
@@ -175,6 +182,7 @@ const zhCN = {
     payable_not_available: '所选费用已申报或暂时不能申报，请刷新待缴费用后重试。',
     declaration_not_payable: '这笔申报已缴款或已作废，不能再缴款。请返回首页查看最新的待缴费用。',
     payment_in_progress: '这笔费用已有一笔缴款正在处理中，请勿重复缴款',
+    certificate_not_available: '这笔缴款尚未成功，暂时不能开具缴费证明。请在缴款成功后再开具。',
     policy_not_published:
       '该所属期的缴费标准尚未公布，暂时不能办理。请等标准公布后再办理，或拨打 12333 咨询。',
     base_out_of_range: '缴费基数不在允许的范围内，请在规定的上下限之间选择缴费基数。',
@@ -190,6 +198,11 @@ const zhCN = {
     network: '网络连接失败，请检查网络后重试。',
     keyring_unavailable:
       '无法使用系统钥匙串保存设备密钥。可以继续办理，但应用退出后需要重新确认身份。',
+    open_failed: '无法打开浏览器。请用手机扫描二维码支付。',
+    certificate_invalid:
+      '收到的缴费证明未通过签名核验，已拒绝保存。请稍后重试，如仍有问题请拨打 12366。',
+    render_failed: '缴费证明图片生成失败，请稍后重试。如仍有问题请拨打 12366。',
+    save_failed: '缴费证明无法保存到相册，请检查“图片”文件夹是否可写，然后重试。',
     unknown: '操作未成功（代码 {code}），请稍后重试。如仍有问题请拨打 12366。',
   },
 };

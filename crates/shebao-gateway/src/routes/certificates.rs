@@ -35,7 +35,10 @@ pub async fn issue(
             .certificate_of_order(&person.id, &body.order_id)
             .await?
         {
-            return Ok((StatusCode::OK, Json(wire_certificate(&state, &issued).await?)));
+            return Ok((
+                StatusCode::OK,
+                Json(wire_certificate(&state, &issued).await?),
+            ));
         }
         let source = state
             .store

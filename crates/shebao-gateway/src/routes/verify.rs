@@ -197,8 +197,8 @@ fn page(state: &AppState, checked: &Checked) -> Response {
 }
 
 fn details(payload: &CertificatePayload, issued: &StoredCertificate) -> String {
-    let (name, id_number) = masked_holder(issued)
-        .unwrap_or_else(|_| ("*".to_owned(), "*".to_owned()));
+    let (name, id_number) =
+        masked_holder(issued).unwrap_or_else(|_| ("*".to_owned(), "*".to_owned()));
     let amount = Amount::from_fen(i64::from(payload.amount_fen));
     format!(
         r#"<section class="card">

@@ -2,10 +2,12 @@
 //! verify.
 
 use chrono::NaiveDate;
-use shebao_core::wire::{CertificateStatus, OrderStatus, Payable};
 use shebao_core::Amount;
+use shebao_core::wire::{CertificateStatus, OrderStatus, Payable};
 
-use super::{Entity, Store, decode_error, from_text, is_unique_violation, parse_text, record_event, to_text};
+use super::{
+    Entity, Store, decode_error, from_text, is_unique_violation, parse_text, record_event, to_text,
+};
 
 /// Certificate numbers are `<year>` followed by a sequence of this many digits.
 const SEQUENCE_DIGITS: u32 = 10;
@@ -192,10 +194,7 @@ impl Store {
     /// 20250000000001. `None` when the year cannot carry one or its sequence is used up.
     pub async fn next_certificate_number(&self, year: i32) -> Result<Option<u64>, sqlx::Error> {
         let span = 10_i64.pow(SEQUENCE_DIGITS);
-        let Some(first) = (1..=9999)
-            .contains(&year)
-            .then(|| i64::from(year) * span)
-        else {
+        let Some(first) = (1..=9999).contains(&year).then(|| i64::from(year) * span) else {
             return Ok(None);
         };
         let last: Option<i64> = sqlx::query_scalar(
@@ -288,4 +287,3 @@ impl Store {
         Ok(InsertCertificate::Inserted)
     }
 }
-

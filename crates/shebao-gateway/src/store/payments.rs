@@ -346,7 +346,10 @@ impl Store {
     }
 
     /// A declaration's lines, priced as they were declared, in order.
-    pub async fn declaration_lines(&self, declaration_id: &str) -> Result<Vec<Payable>, sqlx::Error> {
+    pub async fn declaration_lines(
+        &self,
+        declaration_id: &str,
+    ) -> Result<Vec<Payable>, sqlx::Error> {
         let lines: Vec<LineRow> = sqlx::query_as(
             "SELECT payable_id, item, period_start, period_end, months, base_fen, rate, \
              amount_fen, personal_fen, pooled_fen, policy_status \

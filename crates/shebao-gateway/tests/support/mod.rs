@@ -474,7 +474,11 @@ impl TestGateway {
 impl TestGateway {
     /// Takes a seeded person through declaration and payment on the cashier page; returns the
     /// identity token, the declaration and the paid order.
-    pub async fn paid_order(&self, device: &Device, person: (&str, &str)) -> (String, Value, Value) {
+    pub async fn paid_order(
+        &self,
+        device: &Device,
+        person: (&str, &str),
+    ) -> (String, Value, Value) {
         let token = self.confirm(device, person).await;
         let declaration = self.declare_all(device, &token).await;
         let order = self

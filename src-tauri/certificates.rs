@@ -1,0 +1,192 @@
+//! Payment certificates on this device: check the gateway's certificate against the keys the
+//! app trusts, render it as a PNG and save it to the album (Pictures/社保缴费助手).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use shebao_certificate::{CertificateLine, CertificateView, Fonts, PAYMENT_CERTIFICATE_TITLE};
+use shebao_client::TrustedKeys;
+use shebao_core::IdType;
+use shebao_core::certificate::SignedCertificate;
+use shebao_core::wire::PaymentCertificate;
+
+use crate::error::CommandError;
+
+/// The album folder inside the user's Pictures folder.
+pub const ALBUM_FOLDER: &str = "社保缴费助手";
+/// The UI and certificate font, shipped as an app resource.
+pub const FONT_RESOURCE: &str = "fonts/NotoSansSC-Subset.otf";
+
+/// A certificate saved on this device.
+#[derive(Debug, Serialize)]
+pub struct SavedCertificate {
+    pub certificate: PaymentCertificate,
+    /// Where the PNG was written.
+    pub path: PathBuf,
+    pub file_name: String,
+}
+
+/// Checks that the certificate's QR is signed by a trusted certificate key and says what the
+/// certificate's fields say (amount and fee period).
+pub fn verify(
+    certificate: &PaymentCertificate,
+    trusted: &TrustedKeys,
+) -> Result<(String, SignedCertificate), CommandError> {
+    let refused = |what: &str| CommandError::new("certificate_invalid", what.to_owned());
+    let (origin, signed) = SignedCertificate::parse_qr_text(&certificate.qr_text)
+        .map_err(|_| refused("certificate QR does not parse"))?;
+    let payload = signed.payload();
+    let key = trusted
+        .certificate_key(payload.key_index)
+        .ok_or_else(|| refused("certificate signed by an unknown key"))?;
+    signed
+        .verify(key)
+        .map_err(|_| refused("certificate signature does not verify"))?;
+
+    let first = certificate.lines.iter().map(|line| line.period_start).min();
+    let last = certificate.lines.iter().map(|line| line.period_end).max();
+    let amount_matches = i64::from(payload.amount_fen) == certificate.total.fen();
+    let period_matches = first == Some(payload.first_month) && last == Some(payload.last_month);
+    let number_matches = certificate.number == payload.number.to_string();
+    if !amount_matches || !period_matches || !number_matches {
+        return Err(refused("certificate fields differ from its signed QR"));
+    }
+    Ok((origin.to_ascii_lowercase(), signed))
+}
+
+/// Renders the certificate and writes it to `album`, creating the folder if needed.
+pub fn render_and_save(
+    certificate: &PaymentCertificate,
+    signed: SignedCertificate,
+    verify_origin: String,
+    sandbox: bool,
+    font_path: &Path,
+    album: &Path,
+) -> Result<SavedCertificate, CommandError> {
+    let fonts = Fonts::load(font_path).map_err(|error| {
+        tracing::error!(%error, "certificate font unavailable");
+        CommandError::new("render_failed", "certificate font unavailable")
+    })?;
+    let view = CertificateView {
+        title: PAYMENT_CERTIFICATE_TITLE.to_owned(),
+        name_masked: certificate.name_masked.clone(),
+        id_number_masked: certificate.id_number_masked.clone(),
+        id_type_name: id_type_name(certificate.id_type).to_owned(),
+        lines: certificate
+            .lines
+            .iter()
+            .map(|line| CertificateLine {
+                item_name: line.item_name.clone(),
+                sub_item_name: line.sub_item_name.clone(),
+                first_month: line.period_start,
+                last_month: line.period_end,
+                base: line.base,
+                rate: line.rate,
+                amount: line.amount,
+            })
+            .collect(),
+        ticket_number: certificate.ticket_number.clone(),
+        tax_office: certificate.tax_office.clone(),
+        sandbox,
+        certificate: signed,
+        verify_origin,
+    };
+    let png = shebao_certificate::render_payment_certificate(&view, &fonts).map_err(|error| {
+        tracing::error!(code = error.code(), "certificate render failed");
+        CommandError::new("render_failed", error.code())
+    })?;
+
+    std::fs::create_dir_all(album).map_err(save_failed)?;
+    let file_name = file_name(certificate);
+    let path = album.join(&file_name);
+    std::fs::write(&path, png).map_err(save_failed)?;
+    tracing::info!(number = %certificate.number, "certificate saved");
+    Ok(SavedCertificate {
+        certificate: certificate.clone(),
+        path,
+        file_name,
+    })
+}
+
+fn save_failed(error: std::io::Error) -> CommandError {
+    tracing::error!(%error, "certificate could not be saved");
+    CommandError::new("save_failed", error.to_string())
+}
+
+/// `缴费证明_<fee period>_<certificate number>.png`.
+pub fn file_name(certificate: &PaymentCertificate) -> String {
+    let first = certificate.lines.iter().map(|line| line.period_start).min();
+    let last = certificate.lines.iter().map(|line| line.period_end).max();
+    let period = match (first, last) {
+        (Some(first), Some(last)) if first == last => first.to_string(),
+        (Some(first), Some(last)) => format!("{first}至{last}"),
+        _ => "未知所属期".to_owned(),
+    };
+    format!(
+        "{PAYMENT_CERTIFICATE_TITLE}_{period}_{}.png",
+        certificate.number
+    )
+}
+
+fn id_type_name(id_type: IdType) -> &'static str {
+    match id_type {
+        IdType::ResidentIdCard => "居民身份证",
+    }
+}
+
+/// The album folder: Pictures/社保缴费助手 (Pictures as the desktop names it, else ~/Pictures).
+pub fn album_dir() -> Option<PathBuf> {
+    let user_dirs = directories::UserDirs::new()?;
+    let pictures = user_dirs
+        .picture_dir()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| user_dirs.home_dir().join("Pictures"));
+    Some(pictures.join(ALBUM_FOLDER))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shebao_core::wire::{CertificateLine as WireLine, CertificateStatus};
+
+    fn certificate() -> PaymentCertificate {
+        PaymentCertificate {
+            number: "20250000000001".into(),
+            order_id: "ord_1".into(),
+            ticket_number: "1".into(),
+            name_masked: "马*燕".into(),
+            id_number_masked: "640104********0022".into(),
+            id_type: IdType::ResidentIdCard,
+            lines: vec![WireLine {
+                item: shebao_core::policy::InsuranceItem::Pension,
+                item_name: "企业职工基本养老保险费".into(),
+                sub_item_name: "职工基本养老保险(个人缴纳)".into(),
+                period_start: "2025-04".parse().unwrap(),
+                period_end: "2025-06".parse().unwrap(),
+                base: "4955".parse().unwrap(),
+                rate: "0.20".parse().unwrap(),
+                amount: "2973".parse().unwrap(),
+            }],
+            total: "2973".parse().unwrap(),
+            issued_on: chrono::NaiveDate::from_ymd_opt(2025, 6, 15).unwrap(),
+            tax_office: "国家税务总局银川市税务局（演示）".into(),
+            qr_text: String::new(),
+            status: CertificateStatus::Valid,
+        }
+    }
+
+    #[test]
+    fn should_name_the_file_by_kind_period_and_number() {
+        assert_eq!(
+            file_name(&certificate()),
+            "缴费证明_2025-04至2025-06_20250000000001.png"
+        );
+    }
+
+    #[test]
+    fn should_refuse_a_certificate_whose_qr_does_not_parse() {
+        let keys = TrustedKeys::from_key_set(&shebao_core::wire::KeySet { keys: vec![] }).unwrap();
+        let error = verify(&certificate(), &keys).unwrap_err();
+        assert_eq!(error.code, "certificate_invalid");
+    }
+}
