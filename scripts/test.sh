@@ -66,6 +66,7 @@ step "e2e typecheck" npm run typecheck --workspace tests/e2e
 step "e2e support tests" npm run test:support --workspace tests/e2e
 
 step "app build (debug)" npx --no-install tauri build --debug --no-bundle
+step "certificate verifier build" cargo build -p shebao-certificate --bin shebao-verify
 
 export SHEBAO_ARTIFACTS_DIR="${SHEBAO_ARTIFACTS_DIR:-$REPO_ROOT/tests/e2e/artifacts/test-$(timestamp)}"
 mkdir -p "$SHEBAO_ARTIFACTS_DIR"

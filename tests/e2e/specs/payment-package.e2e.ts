@@ -14,6 +14,7 @@ import {
   redact,
 } from '../support/privacy.js';
 import { decodeQr } from '../support/qr.js';
+import { verifyCertificate } from '../support/verify.js';
 import { captchaAnswer, getPage, normaliseOrigin, wrongAnswer } from '../support/sandbox.js';
 import {
   byTestId,
@@ -97,16 +98,24 @@ describe('申报缴款套餐: identity → payables → declaration → UnionPay
   }
 
   step('1. home shows the sandbox banner with the pinned date, and opens the package', async () => {
-    await browser.waitUntil(
-      async () =>
-        (await $(byTestId('open-package')).isDisplayed()) ||
-        (await $(byTestId('privacy-accept')).isDisplayed()),
-      {
-        timeout: 60_000,
-        interval: 300,
-        timeoutMsg: 'the app showed neither the home screen nor the privacy notice within 60 s',
-      },
-    );
+    const started = await browser
+      .waitUntil(
+        async () =>
+          (await $(byTestId('open-package')).isDisplayed()) ||
+          (await $(byTestId('privacy-accept')).isDisplayed()),
+        { timeout: 60_000, interval: 300 },
+      )
+      .catch(() => false);
+    if (!started) {
+      const url = await browser.getUrl().catch(() => 'unknown');
+      const hint = /^https?:\/\/localhost/.test(url)
+        ? '; that is the dev server: this binary was built without the embedded frontend ' +
+          '(a plain cargo build overwrote it?); rebuild with npx tauri build --debug --no-bundle'
+        : '';
+      assert.fail(
+        `the app showed neither the home screen nor the privacy notice within 60 s (window at ${url}${hint})`,
+      );
+    }
     if (await $(byTestId('privacy-accept')).isDisplayed()) {
       await artifacts.screenshotAs('00-privacy-consent.png');
       await $(byTestId('privacy-accept')).click();
@@ -363,7 +372,61 @@ describe('申报缴款套餐: identity → payables → declaration → UnionPay
     await artifacts.screenshot('paid');
   });
 
-  it('7. privacy: no full ID number or name in the app data dir (logs included) or in its console output', async () => {
+  step(
+    '7. the certificate: issued once, saved to Pictures/社保缴费助手, its QR verifies',
+    async () => {
+      const issue = testId('issue-certificate');
+      await issue.waitForClickable({
+        timeout: 10_000,
+        timeoutMsg: 'the paid screen offers [data-testid=issue-certificate]',
+      });
+      await issue.click();
+
+      const saved = testId('certificate');
+      await saved.waitForDisplayed({
+        timeout: 60_000,
+        timeoutMsg: 'the certificate is issued, rendered and saved: [data-testid=certificate]',
+      });
+      await testId('certificate-preview').waitForDisplayed({ timeout: 10_000 });
+      const path = await saved.getAttribute('data-path');
+      assert.ok(path, '[data-testid=certificate] carries data-path');
+      assert.ok(
+        path.startsWith(join(artifactsDir ?? '', 'Pictures', '社保缴费助手')),
+        `the certificate is saved in Pictures/社保缴费助手 (got ${safe(path)})`,
+      );
+      assert.match(
+        path,
+        /缴费证明_2025-06_\d+\.png$/,
+        'the file is named <kind>_<period>_<number>.png',
+      );
+      assert.ok(existsSync(path), 'the saved certificate file exists');
+      await expect(testId('certificate-path')).toHaveText('社保缴费助手', { containing: true });
+      await artifacts.screenshot('certificate');
+
+      const zbar = await decodeQr(path);
+      assert.ok(zbar, 'zbarimg decodes the QR on the saved certificate');
+      const keys = await fetch(`${origin}/.well-known/shebao-keys`);
+      assert.equal(keys.status, 200, 'the gateway publishes its key set');
+      const keysFile = artifacts.text('shebao-keys', 'json', await keys.text());
+      const verified = await verifyCertificate(path, keysFile);
+      assert.equal(verified.verdict, 'valid', 'the Rust verifier finds the signature valid');
+      assert.equal(verified.qr_text, zbar.text, 'zbarimg and the Rust decoder read the same QR');
+      assert.equal(
+        verified.amount_fen,
+        Math.round(Number(expected.amount) * 100),
+        'the signed amount in fen is the declared amount',
+      );
+      assert.equal(verified.first_month, '2025-06', 'the signed fee period starts in 2025-06');
+      assert.equal(verified.last_month, '2025-06', 'the signed fee period ends in 2025-06');
+      assert.equal(
+        verified.number,
+        await saved.getAttribute('data-number'),
+        'the signed certificate number is the one the app shows',
+      );
+    },
+  );
+
+  it('8. privacy: no full ID number or name in the app data dir (logs included) or in its console output', async () => {
     assert.ok(dataDir && existsSync(dataDir), 'SHEBAO_DATA_DIR exists');
     await browser.pause(1500);
 

@@ -113,7 +113,7 @@ export class TauriDriver {
           `tauri-driver (${binary}) ${early} before answering on port ${port}. Its output:\n${tail(logFile)}`,
         );
       }
-      if (await statusReady(port)) return driver;
+      if ((await portAnswers(nativePort)) && (await statusReady(port))) return driver;
     }
     await driver.stop();
     throw new Error(
