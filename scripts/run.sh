@@ -40,5 +40,10 @@ else
   warn "the journey failed (exit $status). What it saw is in:"
 fi
 echo "  $SHEBAO_ARTIFACTS_DIR/"
-find "$SHEBAO_ARTIFACTS_DIR" -maxdepth 2 -type f -name '*.png' -printf '    %P\n' | sort
+find "$SHEBAO_ARTIFACTS_DIR" -maxdepth 1 -type f -name '*.png' -printf '    %P\n' | sort
+certificates=$(find "$SHEBAO_ARTIFACTS_DIR/Pictures" -type f -name '*.png' 2>/dev/null | sort)
+if [ -n "$certificates" ]; then
+  log "the payment certificate the journey saved to the album (Pictures/社保缴费助手):"
+  printf '  %s\n' $certificates
+fi
 exit "$status"
