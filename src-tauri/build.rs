@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "confirm_identity",
     "list_payables",
     "declare",
+    "list_unpaid_declarations",
     "start_payment",
     "wait_payment",
     "open_pay_link",

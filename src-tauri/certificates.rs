@@ -129,9 +129,7 @@ pub fn file_name(certificate: &PaymentCertificate) -> String {
 }
 
 fn id_type_name(id_type: IdType) -> &'static str {
-    match id_type {
-        IdType::ResidentIdCard => "居民身份证",
-    }
+    id_type.display_name_zh()
 }
 
 /// The album folder: Pictures/社保缴费助手 (Pictures as the desktop names it, else ~/Pictures).

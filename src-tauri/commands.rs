@@ -6,8 +6,8 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::{Deserialize, Serialize};
 use shebao_core::wire::{
-    Channel, ConfirmIdentity, Declaration, NewPaymentAttempt, PayableList, PaymentAttempt,
-    PaymentOrder, PersonSummary,
+    Channel, ConfirmIdentity, Declaration, DeclarationList, NewPaymentAttempt, PayableList,
+    PaymentAttempt, PaymentOrder, PersonSummary,
 };
 use shebao_core::{ErrorCode, IdNumber, IdType};
 use tauri::State;
@@ -131,6 +131,17 @@ pub async fn declare(
     Ok(result?)
 }
 
+/// Declarations filed but not paid yet, to pay or resume paying.
+#[tauri::command]
+pub async fn list_unpaid_declarations(
+    state: State<'_, AppState>,
+) -> CommandResult<DeclarationList> {
+    let token = state
+        .identity_token()
+        .ok_or_else(CommandError::not_confirmed)?;
+    Ok(state.client.unpaid_declarations(&token).await?)
+}
+
 #[derive(Deserialize)]
 pub struct StartPaymentRequest {
     declaration_id: String,
@@ -156,14 +167,24 @@ pub async fn start_payment(
         .ok_or_else(CommandError::not_confirmed)?;
 
     let _money = state.money_lock.lock().await;
-    let order_intent = format!("order:{}", request.declaration_id);
-    let order_key = state.intent_key(&order_intent);
-    let result = state
+    let declaration = state
         .client
-        .create_payment_order(&token, &request.declaration_id, &order_key)
-        .await;
-    state.settle_intent(&order_intent, &result);
-    let order = result?;
+        .declaration(&token, &request.declaration_id)
+        .await?;
+    let order = match declaration.open_order_id {
+        // A payment started earlier (before a restart, say) is resumed, never doubled.
+        Some(order_id) => state.client.payment_order(&token, &order_id, false).await?,
+        None => {
+            let order_intent = format!("order:{}", request.declaration_id);
+            let order_key = state.intent_key(&order_intent);
+            let result = state
+                .client
+                .create_payment_order(&token, &request.declaration_id, &order_key)
+                .await;
+            state.settle_intent(&order_intent, &result);
+            result?
+        }
+    };
     let attempt_intent = format!("attempt:{}:{}", order.id, request.channel.as_str());
     let new_attempt = NewPaymentAttempt {
         channel: request.channel,

@@ -46,6 +46,7 @@ pub fn run() {
             commands::confirm_identity,
             commands::list_payables,
             commands::declare,
+            commands::list_unpaid_declarations,
             commands::start_payment,
             commands::wait_payment,
             commands::open_pay_link,

@@ -70,12 +70,16 @@ impl AppState {
             database_path: data_dir.join("sandbox-gateway.sqlite3"),
             sandbox: true,
             sandbox_date,
-            bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            bind: std::net::SocketAddr::from(([127, 0, 0, 1], sandbox_port(&data_dir))),
             tax_office: None,
             verify_origin: None,
         })
         .await?;
         tracing::info!(origin = %gateway.origin, "embedded sandbox gateway started");
+        let port = gateway.origin.rsplit(':').next().unwrap_or_default();
+        if let Err(error) = std::fs::write(data_dir.join(PORT_FILE), port) {
+            tracing::warn!(%error, "could not remember the sandbox gateway's port");
+        }
 
         let fingerprint = gateway_fingerprint(&gateway.key_set);
         let (device, secret_store) = device_for(&gateway.origin, &fingerprint).await?;
@@ -141,6 +145,20 @@ impl AppState {
             .clone()
     }
 }
+
+/// The port the embedded gateway listened on last time (kept in the data folder), so that pay
+/// links and certificate verification links keep working across restarts; a free port chosen
+/// by the system when there is none yet or it is taken.
+fn sandbox_port(data_dir: &std::path::Path) -> u16 {
+    let saved = std::fs::read_to_string(data_dir.join(PORT_FILE))
+        .ok()
+        .and_then(|text| text.trim().parse::<u16>().ok())
+        .filter(|port| *port != 0);
+    let free = |port: u16| std::net::TcpListener::bind(("127.0.0.1", port)).is_ok();
+    saved.filter(|port| free(*port)).unwrap_or(0)
+}
+
+const PORT_FILE: &str = "sandbox-gateway.port";
 
 /// Identifies a gateway by its response keys, so a device is enrolled once per gateway.
 fn gateway_fingerprint(key_set: &KeySet) -> String {

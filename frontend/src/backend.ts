@@ -14,6 +14,7 @@ import type {
   CheckIdNumberRequest,
   ConfirmIdentityRequest,
   Declaration,
+  DeclarationList,
   DeclareRequest,
   IdNumberCheck,
   IssueCertificateRequest,
@@ -74,6 +75,11 @@ export function confirmIdentity(request: ConfirmIdentityRequest): Promise<Person
 
 export function listPayables(): Promise<PayableList> {
   return call('list_payables');
+}
+
+/** Declarations filed but not paid yet (申报查询), each with its open payment order if any. */
+export function listUnpaidDeclarations(): Promise<DeclarationList> {
+  return call('list_unpaid_declarations');
 }
 
 /** Files the payables as one declaration; pressing twice for the same intent gives one. */

@@ -122,6 +122,8 @@ export interface Declaration {
   total: Money;
   lines: Payable[];
   declared_at: string;
+  /** The open payment order to resume, if a payment was started. */
+  open_order_id?: string;
 }
 
 export type Channel = 'unionpay';
@@ -173,6 +175,10 @@ export interface IssuedCertificate {
   file_name: string;
   /** The saved PNG as a data URL. */
   image: string;
+}
+
+export interface DeclarationList {
+  items: Declaration[];
 }
 
 export interface IssueCertificateRequest {

@@ -26,15 +26,18 @@ export const MA_XIAOYAN: TestPerson = {
 };
 
 /**
- * 杨建军: 640202 (石嘴山市大武口区), born 1978-11-01, sequence 003 (male), check character X.
- * For later journeys: a family member paid for by another (代他人缴费), and typing the X check
- * character as a lower-case x.
+ * 王建国: 640202 (石嘴山市大武口区), born 1985-07-20, sequence 001 (male), check character X,
+ * typed as a lower-case x. Insured, with one payable pension item for 2025-06 at base 8258.00
+ * (1651.60): the journey that closes the app in the middle of paying and resumes.
  */
-export const YANG_JIANJUN: TestPerson = {
-  name: '杨建军',
+export const WANG_JIANGUO: TestPerson = {
+  name: '王建国',
   idType: 'resident_id_card',
-  idNumber: '64020219781101003X',
+  idNumber: '64020219850720001X',
 };
+
+/** What the sandbox assesses for WANG_JIANGUO on SANDBOX_DATE. */
+export const WANG_JIANGUO_PAYABLE = { period: '2025-06', amount: '1651.60' } as const;
 
 /** What the sandbox assesses for MA_XIAOYAN on SANDBOX_DATE. */
 export const MA_XIAOYAN_PAYABLE = {
@@ -45,4 +48,4 @@ export const MA_XIAOYAN_PAYABLE = {
 } as const;
 
 /** Every fictional person whose details must never reach a log. */
-export const ALL_PEOPLE: readonly TestPerson[] = [MA_XIAOYAN, YANG_JIANJUN];
+export const ALL_PEOPLE: readonly TestPerson[] = [MA_XIAOYAN, WANG_JIANGUO];

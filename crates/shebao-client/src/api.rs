@@ -1,9 +1,9 @@
 //! Typed calls of protocol v1, one per endpoint the app uses.
 
 use shebao_core::wire::{
-    Captcha, ConfirmIdentity, Declaration, IdentityConfirmed, NewCaptcha, NewCertificate,
-    NewDeclaration, NewPaymentAttempt, NewPaymentOrder, PayableList, PaymentAttempt,
-    PaymentCertificate, PaymentOrder,
+    Captcha, ConfirmIdentity, Declaration, DeclarationList, IdentityConfirmed, NewCaptcha,
+    NewCertificate, NewDeclaration, NewPaymentAttempt, NewPaymentOrder, PayableList,
+    PaymentAttempt, PaymentCertificate, PaymentOrder,
 };
 
 use crate::{Client, ClientError};
@@ -45,6 +45,24 @@ impl Client {
             Some(identity_token),
         )
         .await
+    }
+
+    /// The person's declared but unpaid declarations (申报查询), each with its open order.
+    pub async fn unpaid_declarations(
+        &self,
+        identity_token: &str,
+    ) -> Result<DeclarationList, ClientError> {
+        self.get("/v1/declarations?status=declared", Some(identity_token))
+            .await
+    }
+
+    pub async fn declaration(
+        &self,
+        identity_token: &str,
+        declaration_id: &str,
+    ) -> Result<Declaration, ClientError> {
+        let target = format!("/v1/declarations/{declaration_id}");
+        self.get(&target, Some(identity_token)).await
     }
 
     pub async fn create_payment_order(

@@ -35,6 +35,7 @@ pub enum ErrorCode {
     IdCheckDigit,
     #[serde(rename = "id_legacy_15")]
     IdLegacy15,
+    IdPrefix,
     NameInvalid,
     Internal,
 }
@@ -69,6 +70,7 @@ impl ErrorCode {
         Self::IdBirthDate,
         Self::IdCheckDigit,
         Self::IdLegacy15,
+        Self::IdPrefix,
         Self::NameInvalid,
         Self::Internal,
     ];
@@ -103,6 +105,7 @@ impl ErrorCode {
             Self::IdBirthDate => "id_birth_date",
             Self::IdCheckDigit => "id_check_digit",
             Self::IdLegacy15 => "id_legacy_15",
+            Self::IdPrefix => "id_prefix",
             Self::NameInvalid => "name_invalid",
             Self::Internal => "internal",
         }
@@ -139,6 +142,7 @@ impl ErrorCode {
             | Self::IdBirthDate
             | Self::IdCheckDigit
             | Self::IdLegacy15
+            | Self::IdPrefix
             | Self::NameInvalid => 422,
         }
     }
@@ -153,6 +157,92 @@ impl std::fmt::Display for ErrorCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use std::path::PathBuf;
+
+    /// The frontend's copy of the codes, relative to this crate.
+    const FRONTEND_FILE: &str = "../../frontend/src/generated/error-codes.ts";
+    const REGENERATE_VAR: &str = "SHEBAO_REGENERATE";
+
+    /// The TypeScript module the frontend imports, rendered from [`ErrorCode::ALL`].
+    fn render_typescript() -> String {
+        let mut text = String::new();
+        text.push_str(
+            "// Generated from ErrorCode::ALL by the test should_keep_the_frontend_error_codes_fresh\n",
+        );
+        text.push_str(&format!(
+            "// in crates/shebao-core/src/error.rs. Do not edit by hand: change the Rust enum and run\n\
+             // `{REGENERATE_VAR}=1 cargo test -p shebao-core frontend_error_codes`.\n"
+        ));
+        text.push_str("\n/** Every stable error code of shebao-core, in declaration order. */\n");
+        text.push_str("export const ERROR_CODES = [\n");
+        for code in ErrorCode::ALL {
+            text.push_str(&format!("  '{}',\n", code.as_str()));
+        }
+        text.push_str("] as const;\n\n");
+        text.push_str("/** A stable, snake_case error code from shebao-core. */\n");
+        text.push_str("export type ErrorCode = (typeof ERROR_CODES)[number];\n");
+        text
+    }
+
+    fn frontend_file() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(FRONTEND_FILE)
+    }
+
+    #[test]
+    fn should_keep_the_frontend_error_codes_fresh() {
+        let expected = render_typescript();
+        let path = frontend_file();
+        if std::env::var_os(REGENERATE_VAR).is_some_and(|value| value == "1") {
+            std::fs::write(&path, &expected).unwrap();
+            return;
+        }
+
+        let actual = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            actual == expected,
+            "{} is stale: run `{REGENERATE_VAR}=1 cargo test -p shebao-core frontend_error_codes` \
+             (or `cargo test -p shebao-core -- --ignored regenerate`) and commit the result",
+            path.display()
+        );
+    }
+
+    #[test]
+    #[ignore = "writes the frontend file; run on purpose with --ignored regenerate"]
+    fn regenerate_frontend_error_codes() {
+        std::fs::write(frontend_file(), render_typescript()).unwrap();
+    }
+
+    #[test]
+    fn should_list_every_variant_in_all() {
+        use serde::de::IntoDeserializer;
+        use serde::de::value::{Error, U32Deserializer};
+
+        // The derived `Deserialize` also reads a variant index, so index `ALL.len()` must be
+        // refused: `ALL` then holds every variant, in declaration order.
+        for (index, code) in (0u32..).zip(ErrorCode::ALL) {
+            let deserializer: U32Deserializer<Error> = index.into_deserializer();
+            assert_eq!(ErrorCode::deserialize(deserializer).unwrap(), *code);
+        }
+        let past_the_end = u32::try_from(ErrorCode::ALL.len()).unwrap();
+        let deserializer: U32Deserializer<Error> = past_the_end.into_deserializer();
+        assert!(ErrorCode::deserialize(deserializer).is_err());
+    }
+
+    #[test]
+    fn should_answer_422_for_every_identity_refusal() {
+        for code in [
+            ErrorCode::IdLength,
+            ErrorCode::IdCharacters,
+            ErrorCode::IdRegion,
+            ErrorCode::IdBirthDate,
+            ErrorCode::IdCheckDigit,
+            ErrorCode::IdLegacy15,
+            ErrorCode::IdPrefix,
+        ] {
+            assert_eq!(code.http_status(), 422, "{code}");
+        }
+    }
 
     #[test]
     fn should_serialize_every_code_as_its_wire_text() {

@@ -13,6 +13,80 @@ use crate::ErrorCode;
 pub enum IdType {
     /// 居民身份证
     ResidentIdCard,
+    /// 港澳台居民居住证
+    #[serde(rename = "residence_permit_hmt")]
+    ResidencePermitHmt,
+    /// 港澳居民来往内地通行证
+    #[serde(rename = "mainland_travel_permit_hk_mo")]
+    MainlandTravelPermitHkMo,
+    /// 台湾居民来往大陆通行证
+    #[serde(rename = "mainland_travel_permit_tw")]
+    MainlandTravelPermitTw,
+    /// 外国人永久居留身份证
+    ForeignPermanentResidence,
+    /// 护照
+    Passport,
+}
+
+impl IdType {
+    /// Every document type, in declaration order.
+    pub const ALL: &'static [IdType] = &[
+        Self::ResidentIdCard,
+        Self::ResidencePermitHmt,
+        Self::MainlandTravelPermitHkMo,
+        Self::MainlandTravelPermitTw,
+        Self::ForeignPermanentResidence,
+        Self::Passport,
+    ];
+
+    /// The snake_case text used on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ResidentIdCard => "resident_id_card",
+            Self::ResidencePermitHmt => "residence_permit_hmt",
+            Self::MainlandTravelPermitHkMo => "mainland_travel_permit_hk_mo",
+            Self::MainlandTravelPermitTw => "mainland_travel_permit_tw",
+            Self::ForeignPermanentResidence => "foreign_permanent_residence",
+            Self::Passport => "passport",
+        }
+    }
+
+    /// The Chinese name printed on certificates (证件类型).
+    pub fn display_name_zh(self) -> &'static str {
+        match self {
+            Self::ResidentIdCard => "居民身份证",
+            Self::ResidencePermitHmt => "港澳台居民居住证",
+            Self::MainlandTravelPermitHkMo => "港澳居民来往内地通行证",
+            Self::MainlandTravelPermitTw => "台湾居民来往大陆通行证",
+            Self::ForeignPermanentResidence => "外国人永久居留身份证",
+            Self::Passport => "护照",
+        }
+    }
+}
+
+/// Which kind of passport number a valid [`IdType::Passport`] number looks like. The document
+/// type alone does not say who issued the passport, so a number in a Chinese shape is read as
+/// Chinese and any other 5–17 letters and digits as foreign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PassportKind {
+    /// E + 8 digits, or E + a letter + 7 digits.
+    Chinese,
+    /// 5 to 17 letters and digits.
+    Foreign,
+}
+
+/// The kind of a normalised passport number.
+pub fn passport_kind(value: &str) -> PassportKind {
+    let bytes = value.as_bytes();
+    let chinese = bytes.len() == 9
+        && bytes[0] == b'E'
+        && (bytes[1].is_ascii_digit() || bytes[1].is_ascii_uppercase())
+        && bytes[2..].iter().all(u8::is_ascii_digit);
+    if chinese {
+        PassportKind::Chinese
+    } else {
+        PassportKind::Foreign
+    }
 }
 
 /// Province-level codes that open a 居民身份证 number.
@@ -22,8 +96,10 @@ const PROVINCE_CODES: &[&str] = &[
 ];
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: &[u8; 11] = b"10X98765432";
+/// Area prefixes of 港澳台居民居住证 numbers: Hong Kong, Macau, Taiwan.
+const RESIDENCE_PERMIT_PREFIXES: &[&str] = &["810000", "820000", "830000"];
 
-/// A validated document number, stored normalised (upper-case X).
+/// A validated document number of one type, stored normalised (ASCII, letters upper-case).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct IdNumber {
     id_type: IdType,
@@ -31,11 +107,17 @@ pub struct IdNumber {
 }
 
 impl IdNumber {
-    /// Normalises (trim, drop inner spaces, full-width to ASCII, x to X) and validates.
+    /// Normalises (trim, drop inner spaces, full-width digits and letters to ASCII, letters
+    /// to upper case, so x to X) and validates with the rules of `id_type`.
     pub fn parse(id_type: IdType, raw: &str, today: NaiveDate) -> Result<Self, ErrorCode> {
         let value = normalise(raw);
         match id_type {
             IdType::ResidentIdCard => validate_resident(&value, today)?,
+            IdType::ResidencePermitHmt => validate_residence_permit(&value, today)?,
+            IdType::MainlandTravelPermitHkMo => validate_hk_mo_permit(&value)?,
+            IdType::MainlandTravelPermitTw => validate_tw_permit(&value)?,
+            IdType::ForeignPermanentResidence => validate_permanent_residence(&value, today)?,
+            IdType::Passport => validate_passport(&value)?,
         }
         Ok(Self { id_type, value })
     }
@@ -88,7 +170,7 @@ fn normalise(raw: &str) -> String {
             }
             _ => c,
         })
-        .map(|c| if c == 'x' { 'X' } else { c })
+        .map(|c| c.to_ascii_uppercase())
         .collect()
 }
 
@@ -97,17 +179,106 @@ fn validate_resident(value: &str, today: NaiveDate) -> Result<(), ErrorCode> {
     if bytes.len() == 15 && bytes.iter().all(u8::is_ascii_digit) {
         return Err(ErrorCode::IdLegacy15);
     }
+    check_18_shape(value)?;
+    if !PROVINCE_CODES.contains(&&value[..2]) {
+        return Err(ErrorCode::IdRegion);
+    }
+    check_18_birth_and_check_char(value, today)
+}
+
+fn validate_residence_permit(value: &str, today: NaiveDate) -> Result<(), ErrorCode> {
+    check_18_shape(value)?;
+    if !RESIDENCE_PERMIT_PREFIXES.contains(&&value[..6]) {
+        return Err(ErrorCode::IdPrefix);
+    }
+    check_18_birth_and_check_char(value, today)
+}
+
+/// The new card (from 2023-12-01) is 18 characters opening with 9, laid out like a 居民身份证
+/// number; the old card is 3 letters (nationality) and 12 digits.
+fn validate_permanent_residence(value: &str, today: NaiveDate) -> Result<(), ErrorCode> {
+    match value.chars().count() {
+        18 => {
+            check_18_shape(value)?;
+            if !value.starts_with('9') {
+                return Err(ErrorCode::IdPrefix);
+            }
+            check_18_birth_and_check_char(value, today)
+        }
+        15 => {
+            let bytes = value.as_bytes();
+            let letters_ok = bytes[..3].iter().all(u8::is_ascii_uppercase);
+            let digits_ok = bytes[3..].iter().all(u8::is_ascii_digit);
+            if letters_ok && digits_ok {
+                Ok(())
+            } else {
+                Err(ErrorCode::IdCharacters)
+            }
+        }
+        _ => Err(ErrorCode::IdLength),
+    }
+}
+
+/// H (Hong Kong) or M (Macau) and 8 digits; 10 digits where a renewal count is appended.
+fn validate_hk_mo_permit(value: &str) -> Result<(), ErrorCode> {
+    if !matches!(value.chars().count(), 9 | 11) {
+        return Err(ErrorCode::IdLength);
+    }
+    if !value.is_ascii() {
+        return Err(ErrorCode::IdCharacters);
+    }
+    if !value.starts_with(['H', 'M']) {
+        return Err(ErrorCode::IdPrefix);
+    }
+    if !value.as_bytes()[1..].iter().all(u8::is_ascii_digit) {
+        return Err(ErrorCode::IdCharacters);
+    }
+    Ok(())
+}
+
+/// 8 digits; 10 digits where a renewal count is appended.
+fn validate_tw_permit(value: &str) -> Result<(), ErrorCode> {
+    if !matches!(value.chars().count(), 8 | 10) {
+        return Err(ErrorCode::IdLength);
+    }
+    if !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ErrorCode::IdCharacters);
+    }
+    Ok(())
+}
+
+/// 5 to 17 letters and digits; Chinese numbers (see [`PassportKind`]) fit inside that rule.
+fn validate_passport(value: &str) -> Result<(), ErrorCode> {
+    if !(5..=17).contains(&value.chars().count()) {
+        return Err(ErrorCode::IdLength);
+    }
+    if !value
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+    {
+        return Err(ErrorCode::IdCharacters);
+    }
+    Ok(())
+}
+
+/// 18 characters: 17 ASCII digits and a digit or X.
+fn check_18_shape(value: &str) -> Result<(), ErrorCode> {
     if value.chars().count() != 18 {
         return Err(ErrorCode::IdLength);
     }
+    let bytes = value.as_bytes();
     let body_ok = bytes[..17].iter().all(u8::is_ascii_digit);
     let last_ok = bytes[17].is_ascii_digit() || bytes[17] == b'X';
     if !body_ok || !last_ok {
         return Err(ErrorCode::IdCharacters);
     }
-    if !PROVINCE_CODES.contains(&&value[..2]) {
-        return Err(ErrorCode::IdRegion);
-    }
+    Ok(())
+}
+
+/// The birth date in characters 7–14 (a real date from 1900 to `today`) and the GB 11643
+/// check character; `value` has passed [`check_18_shape`].
+fn check_18_birth_and_check_char(value: &str, today: NaiveDate) -> Result<(), ErrorCode> {
+    let bytes = value.as_bytes();
     let birth =
         NaiveDate::parse_from_str(&value[6..14], "%Y%m%d").map_err(|_| ErrorCode::IdBirthDate)?;
     let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).ok_or(ErrorCode::Internal)?;
@@ -236,6 +407,236 @@ mod tests {
         let name = PersonName::parse("张小明").unwrap();
         assert_eq!(name.masked(), "张*明");
         assert!(!format!("{name:?}").contains("小"));
+    }
+
+    fn parse(id_type: IdType, raw: &str) -> Result<IdNumber, ErrorCode> {
+        IdNumber::parse(id_type, raw, today())
+    }
+
+    /// `first17` followed by its GB 11643 check character.
+    fn with_check(first17: &str) -> String {
+        let check = char::from(check_char(first17.as_bytes()));
+        format!("{first17}{check}")
+    }
+
+    /// `first17` followed by a check character that is not its own.
+    fn with_wrong_check(first17: &str) -> String {
+        let right = check_char(first17.as_bytes());
+        let wrong = if right == b'0' { '1' } else { '0' };
+        format!("{first17}{wrong}")
+    }
+
+    #[test]
+    fn should_accept_residence_permits_of_hong_kong_macau_and_taiwan() {
+        for prefix in ["810000", "820000", "830000"] {
+            let number = with_check(&format!("{prefix}19900101123"));
+            let parsed = parse(IdType::ResidencePermitHmt, &number).unwrap();
+            assert_eq!(parsed.expose(), number);
+            assert_eq!(parsed.id_type(), IdType::ResidencePermitHmt);
+        }
+    }
+
+    #[test]
+    fn should_refuse_residence_permits_rule_by_rule() {
+        let cases = [
+            ("81000019900101123", ErrorCode::IdLength),
+            ("81000019900101123A", ErrorCode::IdCharacters),
+            ("640102199001011237", ErrorCode::IdPrefix),
+            (&with_check("81000119900101123"), ErrorCode::IdPrefix),
+            (&with_check("81000019900230123"), ErrorCode::IdBirthDate),
+            (&with_check("81000020300101123"), ErrorCode::IdBirthDate),
+            (
+                &with_wrong_check("81000019900101123"),
+                ErrorCode::IdCheckDigit,
+            ),
+        ];
+        for (raw, code) in cases {
+            assert_eq!(parse(IdType::ResidencePermitHmt, raw), Err(code), "{raw}");
+        }
+    }
+
+    #[test]
+    fn should_accept_new_and_old_permanent_residence_cards() {
+        let new_card = with_check("93115619900101123");
+        assert_eq!(
+            parse(IdType::ForeignPermanentResidence, &new_card)
+                .unwrap()
+                .expose(),
+            new_card
+        );
+        let old_card = parse(IdType::ForeignPermanentResidence, "usa 310190010112").unwrap();
+        assert_eq!(old_card.expose(), "USA310190010112");
+    }
+
+    #[test]
+    fn should_refuse_permanent_residence_cards_rule_by_rule() {
+        let cases = [
+            ("9311561990010112", ErrorCode::IdLength),
+            ("USA3101900101120", ErrorCode::IdLength),
+            ("93115619900101A23", ErrorCode::IdLength),
+            ("93115619900101A234", ErrorCode::IdCharacters),
+            ("US1310190010112", ErrorCode::IdCharacters),
+            ("USA31019001011Z", ErrorCode::IdCharacters),
+            (&with_check("83115619900101123"), ErrorCode::IdPrefix),
+            (&with_check("93115619901301123"), ErrorCode::IdBirthDate),
+            (
+                &with_wrong_check("93115619900101123"),
+                ErrorCode::IdCheckDigit,
+            ),
+        ];
+        for (raw, code) in cases {
+            assert_eq!(
+                parse(IdType::ForeignPermanentResidence, raw),
+                Err(code),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn should_accept_hong_kong_and_macau_permits() {
+        for (raw, stored) in [
+            ("H12345678", "H12345678"),
+            ("M1234567801", "M1234567801"),
+            ("ｈ１２３４ ５６７８", "H12345678"),
+        ] {
+            let number = parse(IdType::MainlandTravelPermitHkMo, raw).unwrap();
+            assert_eq!(number.expose(), stored);
+        }
+    }
+
+    #[test]
+    fn should_refuse_hong_kong_and_macau_permits_rule_by_rule() {
+        let cases = [
+            ("H1234567", ErrorCode::IdLength),
+            ("H123456789", ErrorCode::IdLength),
+            ("A12345678", ErrorCode::IdPrefix),
+            ("123456789", ErrorCode::IdPrefix),
+            ("H1234567A", ErrorCode::IdCharacters),
+            ("H1234567号", ErrorCode::IdCharacters),
+        ];
+        for (raw, code) in cases {
+            assert_eq!(
+                parse(IdType::MainlandTravelPermitHkMo, raw),
+                Err(code),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn should_accept_and_refuse_taiwan_permits() {
+        assert!(parse(IdType::MainlandTravelPermitTw, "12345678").is_ok());
+        assert!(parse(IdType::MainlandTravelPermitTw, "1234567801").is_ok());
+        let cases = [
+            ("1234567", ErrorCode::IdLength),
+            ("123456789", ErrorCode::IdLength),
+            ("T1234567", ErrorCode::IdCharacters),
+        ];
+        for (raw, code) in cases {
+            assert_eq!(
+                parse(IdType::MainlandTravelPermitTw, raw),
+                Err(code),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn should_accept_chinese_and_foreign_passports() {
+        let cases = [
+            ("E12345678", PassportKind::Chinese),
+            ("ea1234567", PassportKind::Chinese),
+            ("ＥＢ１２３４５６７", PassportKind::Chinese),
+            ("X1234", PassportKind::Foreign),
+            ("C01X00T47", PassportKind::Foreign),
+            ("AB1234567890CDEFG", PassportKind::Foreign),
+        ];
+        for (raw, kind) in cases {
+            let number = parse(IdType::Passport, raw).unwrap();
+            assert_eq!(passport_kind(number.expose()), kind, "{raw}");
+        }
+    }
+
+    #[test]
+    fn should_refuse_passports_rule_by_rule() {
+        let cases = [
+            ("X123", ErrorCode::IdLength),
+            ("AB1234567890CDEFGH", ErrorCode::IdLength),
+            ("E1234-567", ErrorCode::IdCharacters),
+            ("护照12345", ErrorCode::IdCharacters),
+        ];
+        for (raw, code) in cases {
+            assert_eq!(parse(IdType::Passport, raw), Err(code), "{raw}");
+        }
+    }
+
+    #[test]
+    fn should_name_every_type_on_the_wire_and_in_chinese() {
+        let expected = [
+            ("resident_id_card", "居民身份证"),
+            ("residence_permit_hmt", "港澳台居民居住证"),
+            ("mainland_travel_permit_hk_mo", "港澳居民来往内地通行证"),
+            ("mainland_travel_permit_tw", "台湾居民来往大陆通行证"),
+            ("foreign_permanent_residence", "外国人永久居留身份证"),
+            ("passport", "护照"),
+        ];
+        assert_eq!(IdType::ALL.len(), expected.len());
+        for (id_type, (wire, chinese)) in IdType::ALL.iter().zip(expected) {
+            assert_eq!(id_type.as_str(), wire);
+            assert_eq!(
+                serde_json::to_string(id_type).unwrap(),
+                format!("\"{wire}\"")
+            );
+            assert_eq!(id_type.display_name_zh(), chinese);
+        }
+    }
+
+    #[test]
+    fn should_list_every_document_type_in_all() {
+        use serde::de::IntoDeserializer;
+        use serde::de::value::{Error, U32Deserializer};
+
+        // The derived `Deserialize` also reads a variant index, which counts the variants.
+        for (index, id_type) in (0u32..).zip(IdType::ALL) {
+            let deserializer: U32Deserializer<Error> = index.into_deserializer();
+            assert_eq!(IdType::deserialize(deserializer).unwrap(), *id_type);
+        }
+        let past_the_end = u32::try_from(IdType::ALL.len()).unwrap();
+        let deserializer: U32Deserializer<Error> = past_the_end.into_deserializer();
+        assert!(IdType::deserialize(deserializer).is_err());
+    }
+
+    #[test]
+    fn should_accept_names_with_cjk_extension_characters() {
+        // 𠮷 is in CJK Extension B, 䶮 in Extension A; both are alphabetic in Unicode.
+        assert!('𠮷'.is_alphabetic() && '䶮'.is_alphabetic());
+        assert_eq!(PersonName::parse("𠮷田").unwrap().expose(), "𠮷田");
+        assert_eq!(PersonName::parse("刘䶮").unwrap().masked(), "*䶮");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn should_accept_any_number_with_a_computed_check_char_and_refuse_another(
+            province in proptest::sample::select(PROVINCE_CODES),
+            area in 0u32..10_000,
+            days in 0i64..45_000,
+            sequence in 0u32..1_000,
+            wrong in 0usize..11,
+        ) {
+            let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+            let birth = (earliest + chrono::Duration::days(days)).min(today());
+            let first17 = format!("{province}{area:04}{}{sequence:03}", birth.format("%Y%m%d"));
+            let number = with_check(&first17);
+            let parsed = resident(&number).unwrap();
+            proptest::prop_assert_eq!(parsed.expose(), number.as_str());
+
+            let right = check_char(first17.as_bytes());
+            let other = CHECK_CHARS[wrong];
+            proptest::prop_assume!(other != right);
+            let changed = format!("{first17}{}", char::from(other));
+            proptest::prop_assert_eq!(resident(&changed), Err(ErrorCode::IdCheckDigit));
+        }
     }
 
     #[test]

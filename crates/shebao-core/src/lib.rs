@@ -14,6 +14,6 @@ pub mod sign;
 pub mod wire;
 
 pub use error::ErrorCode;
-pub use id::{IdNumber, IdType, PersonName};
+pub use id::{IdNumber, IdType, PassportKind, PersonName};
 pub use money::Amount;
-pub use period::YearMonth;
+pub use period::{FeePeriod, PeriodType, YearMonth};

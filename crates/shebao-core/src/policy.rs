@@ -1,10 +1,11 @@
 //! The contribution policy table (figures by effective month range, each with its source and
-//! status) and the arithmetic that prices contributions from it.
+//! status; grade presets, period types and the back-payment rule as settings) and the
+//! arithmetic that prices contributions from it.
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-use crate::{Amount, ErrorCode, YearMonth};
+use crate::{Amount, ErrorCode, FeePeriod, PeriodType, YearMonth};
 
 /// How sure we are of a figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,12 +55,36 @@ pub struct ItemRule {
     pub source: String,
 }
 
+/// A rule of the table that is not a per-year figure, with its source and status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setting<T> {
+    pub value: T,
+    pub status: FigureStatus,
+    pub source: String,
+}
+
+/// A contribution grade (档次): a preset share of the average wage and the base it gives,
+/// rounded half up to whole yuan as the published limits are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grade {
+    pub share: Decimal,
+    pub base: Amount,
+}
+
 /// A region's policy table, validated on load.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PolicyTable {
     pub region: String,
     pub region_name: String,
     pub allow_provisional: bool,
+    /// Grade presets as shares of the average wage, lowest first.
+    pub grade_shares: Setting<Vec<Decimal>>,
+    /// The period types a payer may choose.
+    pub period_types: Setting<Vec<PeriodType>>,
+    /// Whether months of an earlier calendar year may be paid (补缴).
+    pub back_payment_allowed: Setting<bool>,
+    /// The late fee (滞纳金) per day as a share of the amount due.
+    pub late_fee_daily_rate: Setting<Decimal>,
     #[serde(rename = "entry")]
     pub entries: Vec<PolicyEntry>,
     #[serde(rename = "item")]
@@ -95,6 +120,27 @@ pub struct ContributionLine {
 }
 
 const NINGXIA: &str = include_str!("../policy/ningxia.toml");
+
+/// The highest late-fee rate per day the table may hold (1 %); anything above is a typo.
+const LATE_FEE_CEILING: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
+
+impl PolicyEntry {
+    /// The grade presets of this entry: each share of the average wage, rounded half up to
+    /// whole yuan.
+    pub fn grades(&self, shares: &[Decimal]) -> Vec<Grade> {
+        shares
+            .iter()
+            .map(|&share| {
+                let base = (self.average_wage * share)
+                    .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+                Grade {
+                    share,
+                    base: Amount::from_decimal(base),
+                }
+            })
+            .collect()
+    }
+}
 
 impl PolicyTable {
     /// The Ningxia table shipped with this build.
@@ -135,6 +181,7 @@ impl PolicyTable {
                 ));
             }
         }
+        self.validate_settings()?;
         for item in &self.items {
             let share_ok = item.personal_share >= Decimal::ZERO && item.personal_share <= item.rate;
             if item.rate <= Decimal::ZERO || item.rate >= Decimal::ONE || !share_ok {
@@ -148,6 +195,72 @@ impl PolicyTable {
             }
         }
         Ok(())
+    }
+
+    fn validate_settings(&self) -> Result<(), PolicyError> {
+        let invalid = |what: &str| Err(PolicyError::Invalid(what.into()));
+        let statuses = [
+            self.grade_shares.status,
+            self.period_types.status,
+            self.back_payment_allowed.status,
+            self.late_fee_daily_rate.status,
+        ];
+        if statuses.contains(&FigureStatus::Provisional) {
+            return invalid("a setting is marked provisional in the file");
+        }
+        let shares = &self.grade_shares.value;
+        if shares.is_empty() || shares[0] <= Decimal::ZERO {
+            return invalid("grade shares are empty or not positive");
+        }
+        if shares.windows(2).any(|pair| pair[0] >= pair[1]) {
+            return invalid("grade shares are not strictly ascending");
+        }
+        for entry in &self.entries {
+            let outside = entry.grades(shares).iter().any(|grade| {
+                grade.base.decimal() < entry.base_lower || grade.base.decimal() > entry.base_upper
+            });
+            if outside {
+                return Err(PolicyError::Invalid(format!(
+                    "entry {} has a grade outside its base range",
+                    entry.from
+                )));
+            }
+        }
+        let types = &self.period_types.value;
+        let duplicate = types
+            .iter()
+            .enumerate()
+            .any(|(index, period_type)| types[..index].contains(period_type));
+        if types.is_empty() || duplicate {
+            return invalid("period types are empty or repeated");
+        }
+        let rate = self.late_fee_daily_rate.value;
+        if rate < Decimal::ZERO || rate > LATE_FEE_CEILING {
+            return invalid("late fee rate is negative or above 1 % a day");
+        }
+        if rate > Decimal::ZERO && !self.back_payment_allowed.value {
+            return invalid("a late fee is set but back payment is not allowed");
+        }
+        Ok(())
+    }
+
+    /// The grade presets that apply to `month`, lowest first; the status is that of the
+    /// month's figures (a provisional month gives provisional grades).
+    pub fn grades(&self, month: YearMonth) -> Result<(Vec<Grade>, FigureStatus), ErrorCode> {
+        let policy = self.for_month(month)?;
+        let status = worst(policy.status, self.grade_shares.status);
+        Ok((policy.entry.grades(&self.grade_shares.value), status))
+    }
+
+    /// Whether a payer may choose `period_type`.
+    pub fn allows_period_type(&self, period_type: PeriodType) -> bool {
+        self.period_types.value.contains(&period_type)
+    }
+
+    /// Whether `period` may be paid in `current`: always when back payment is allowed,
+    /// otherwise only if none of its months lies in an earlier calendar year.
+    pub fn allows_period(&self, period: FeePeriod, current: YearMonth) -> bool {
+        self.back_payment_allowed.value || period.first().year() >= current.year()
     }
 
     /// The figures for `month`: a covering entry, or the last entry as a provisional one when
@@ -216,6 +329,21 @@ impl PolicyTable {
             })
             .collect()
     }
+
+    /// Prices `item` at `base` for every month of `period`: one line a month.
+    pub fn price_period(
+        &self,
+        item: InsuranceItem,
+        base: Amount,
+        period: FeePeriod,
+    ) -> Result<Vec<ContributionLine>, ErrorCode> {
+        self.price(item, base, period.first(), period.last())
+    }
+}
+
+/// The amount due for `lines`: the sum of their amounts.
+pub fn total(lines: &[ContributionLine]) -> Amount {
+    lines.iter().map(|line| line.amount).sum()
 }
 
 /// The weaker of two statuses: provisional beats unconfirmed beats confirmed.
@@ -321,7 +449,131 @@ mod tests {
         assert!(table.item(InsuranceItem::Medical).is_none());
     }
 
+    #[test]
+    fn should_offer_grades_rounded_to_whole_yuan() {
+        let table = PolicyTable::ningxia().unwrap();
+        let (grades, status) = table.grades(month("2025-07")).unwrap();
+        let bases: Vec<String> = grades.iter().map(|g| g.base.to_string()).collect();
+        assert_eq!(
+            bases,
+            [
+                "4955.00", "6606.00", "8258.00", "12387.00", "16516.00", "24774.00"
+            ]
+        );
+        assert_eq!(status, FigureStatus::Confirmed);
+        let (_, status) = table.grades(month("2026-01")).unwrap();
+        assert_eq!(status, FigureStatus::Provisional);
+    }
+
+    #[test]
+    fn should_make_the_lowest_and_highest_grades_the_published_limits() {
+        let table = PolicyTable::ningxia().unwrap();
+        for entry in &table.entries {
+            let grades = entry.grades(&table.grade_shares.value);
+            assert_eq!(grades[0].base.decimal(), entry.base_lower, "{}", entry.from);
+            assert_eq!(
+                grades[grades.len() - 1].base.decimal(),
+                entry.base_upper,
+                "{}",
+                entry.from
+            );
+        }
+    }
+
+    #[test]
+    fn should_ship_the_conservative_period_and_back_payment_settings() {
+        let table = PolicyTable::ningxia().unwrap();
+        for period_type in PeriodType::ALL {
+            assert!(table.allows_period_type(*period_type));
+        }
+        assert!(!table.back_payment_allowed.value);
+        assert_eq!(table.late_fee_daily_rate.value, Decimal::ZERO);
+        assert_eq!(table.back_payment_allowed.status, FigureStatus::Unconfirmed);
+
+        let this_year = FeePeriod::new(month("2025-01"), month("2025-03")).unwrap();
+        let last_year = FeePeriod::new(month("2024-12"), month("2025-02")).unwrap();
+        assert!(table.allows_period(this_year, month("2025-06")));
+        assert!(!table.allows_period(last_year, month("2025-06")));
+    }
+
+    #[test]
+    fn should_refuse_inconsistent_settings_on_load() {
+        let broken = [
+            (r#"value = ["0.60", "0.80""#, r#"value = ["0.80", "0.60""#),
+            (r#"value = ["0.60", "0.80""#, r#"value = ["0.50", "0.80""#),
+            (r#""2.00", "3.00"]"#, r#""2.00", "3.10"]"#),
+            (
+                r#"value = ["0.60", "0.80", "1.00", "1.50", "2.00", "3.00"]"#,
+                "value = []",
+            ),
+            (
+                r#"value = ["monthly", "quarterly", "yearly"]"#,
+                r#"value = ["monthly", "monthly"]"#,
+            ),
+            (
+                r#"value = ["monthly", "quarterly", "yearly"]"#,
+                "value = []",
+            ),
+            (r#"value = "0""#, r#"value = "0.0005""#),
+            (r#"value = "0""#, r#"value = "-0.0005""#),
+            (
+                "value = false\nstatus = \"unconfirmed\"",
+                "value = false\nstatus = \"provisional\"",
+            ),
+        ];
+        for (from, to) in broken {
+            assert!(NINGXIA.contains(from), "{from}");
+            let text = NINGXIA.replacen(from, to, 1);
+            assert!(
+                matches!(PolicyTable::parse(&text), Err(PolicyError::Invalid(_))),
+                "{to}"
+            );
+        }
+        let allowed = NINGXIA
+            .replacen("value = false", "value = true", 1)
+            .replacen(r#"value = "0""#, r#"value = "0.0005""#, 1);
+        assert!(PolicyTable::parse(&allowed).is_ok());
+    }
+
+    #[test]
+    fn should_price_a_fee_period_like_its_months() {
+        let table = PolicyTable::ningxia().unwrap();
+        let base = Amount::from_decimal(dec!(4955));
+        let quarter = PeriodType::Quarterly.fee_period_containing(month("2025-05"));
+        let lines = table
+            .price_period(InsuranceItem::Pension, base, quarter)
+            .unwrap();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(total(&lines).to_string(), "2973.00");
+    }
+
     proptest! {
+        #[test]
+        fn should_add_up_every_priced_period(
+            cents in 495_500i64..2_426_400,
+            start in 288i64..312,
+            type_index in 0usize..3,
+        ) {
+            let table = PolicyTable::ningxia().unwrap();
+            let base = Amount::from_fen(cents);
+            let start = YearMonth::from_index(start).unwrap();
+            let period = PeriodType::ALL[type_index].fee_period_containing(start);
+            let lines = table.price_period(InsuranceItem::Pension, base, period).unwrap();
+
+            prop_assert_eq!(lines.len(), period.months() as usize);
+            let fen: i64 = lines.iter().map(|line| line.amount.fen()).sum();
+            prop_assert_eq!(total(&lines).fen(), fen);
+            let personal: Amount = lines.iter().map(|line| line.personal).sum();
+            let pooled: Amount = lines.iter().map(|line| line.pooled).sum();
+            prop_assert_eq!(personal + pooled, total(&lines));
+            for line in &lines {
+                prop_assert_eq!(line.personal + line.pooled, line.amount);
+                prop_assert!(line.amount.decimal() >= Decimal::ZERO);
+                prop_assert!(line.personal.decimal() >= Decimal::ZERO);
+                prop_assert!(line.pooled.decimal() >= Decimal::ZERO);
+            }
+        }
+
         #[test]
         fn should_make_a_year_equal_twelve_months(cents in 495_500i64..2_477_400) {
             let table = PolicyTable::ningxia().unwrap();

@@ -167,6 +167,16 @@ pub struct Declaration {
     pub total: Amount,
     pub lines: Vec<Payable>,
     pub declared_at: String,
+    /// The declaration's open payment order (created, awaiting payment or unknown), if any:
+    /// a payment to resume rather than start again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_order_id: Option<String>,
+}
+
+/// A person's declarations, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeclarationList {
+    pub items: Vec<Declaration>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -32,7 +32,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/payables", get(payments::payables))
         .route(
             "/v1/declarations",
-            post(payments::declare).layer(idempotency()),
+            post(payments::declare)
+                .layer(idempotency())
+                .get(payments::declarations),
         )
         .route(
             "/v1/declarations/{declaration_id}",

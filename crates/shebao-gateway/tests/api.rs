@@ -792,3 +792,50 @@ async fn notify(
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
 }
+
+#[tokio::test]
+async fn should_list_unpaid_declarations_with_the_payment_to_resume() {
+    let gw = sandbox().await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, MA_XIAOYAN).await;
+    let declaration = gw.declare_all(&device, &token).await;
+    let declaration_id = declaration["id"].as_str().unwrap();
+
+    let listed = gw
+        .call(&device, Call::get("/v1/declarations").token(&token))
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text());
+    let items = listed.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], declaration["id"]);
+    assert_eq!(items[0]["total"], "991.00");
+    assert!(items[0].get("open_order_id").is_none());
+
+    let order = gw
+        .create_order(&device, &token, declaration_id)
+        .await
+        .json();
+    let listed = gw
+        .call(
+            &device,
+            Call::get("/v1/declarations?status=declared").token(&token),
+        )
+        .await
+        .json();
+    assert_eq!(listed["items"][0]["open_order_id"], order["id"]);
+
+    let other = gw.confirm(&device, WANG_JIANGUO).await;
+    let foreign = gw
+        .call(&device, Call::get("/v1/declarations").token(&other))
+        .await
+        .json();
+    assert_eq!(foreign["items"].as_array().unwrap().len(), 0);
+
+    let bad = gw
+        .call(
+            &device,
+            Call::get("/v1/declarations?status=lost").token(&token),
+        )
+        .await;
+    assert_eq!((bad.status, bad.code()), (422, "validation_failed".into()));
+}

@@ -71,7 +71,7 @@ const en: Messages = {
     captchaFailed: 'The captcha did not load. Tap "New one" to try again.',
     confirm: 'Confirm',
     privacy:
-      'Only the name, ID type, ID number and captcha are sent, to the tax bureau, to confirm your identity. Nothing is stored in the browser.',
+      'Only the name, ID type, ID number and captcha are sent, to the tax bureau, to confirm your identity. None of it is stored on this device; it is gone when the app closes.',
     pickerConfirm: 'OK',
     pickerCancel: 'Cancel',
   },
@@ -102,6 +102,12 @@ const en: Messages = {
     unconfirmedNote:
       'These figures come from public sources and are not yet checked against an official notice.',
     loading: 'Looking up contributions due…',
+    unpaidTitle: 'Declared, not paid yet',
+    unpaidWaiting: 'Declared; not paid yet.',
+    unpaidInProgress:
+      'A payment was started and not finished; continuing will not charge you twice.',
+    payDeclared: 'Pay now',
+    resumePayment: 'Continue paying',
     emptyTitle: 'Nothing to pay right now',
     emptyHint:
       'After an assessment, the data usually takes 5–15 minutes to reach the tax bureau. Refresh in a while.',
@@ -136,6 +142,8 @@ const en: Messages = {
     qrAlt: 'Payment QR code',
     scanHint: 'Scan with your phone to pay, or open the cashier page in a browser',
     openCashier: 'Open the cashier page in a browser',
+    payUrlHint: 'If no browser opens, copy this address into one: ',
+    chooseChannel: 'Choose a payment method first',
     noRepeat: 'This page updates by itself after you pay. Do not pay twice.',
     status: {
       waiting: 'Waiting for payment…',
@@ -209,6 +217,8 @@ const en: Messages = {
       'The last (check) character of the ID number does not match. A digit may be mistyped; check each one.',
     id_legacy_15:
       'This is an old 15-digit ID number, which cannot be used to pay. Use the 18-character number.',
+    id_prefix:
+      'The number does not start the way this document type does. Check the document type and the first characters.',
     name_invalid:
       'The name is not valid. Enter it as on the ID document; use "·" between parts of a minority name.',
     internal: 'The service had a problem. Try again later; if it persists, call 12366.',

@@ -71,7 +71,7 @@ const zhCN = {
     captchaFailed: '验证码加载失败，请点“换一张”重试',
     confirm: '确定',
     privacy:
-      '只会把姓名、证件类型、证件号码和验证码发送给税务部门用于身份确认；本应用不会在浏览器中保存这些信息。',
+      '只会把姓名、证件类型、证件号码和验证码发送给税务部门用于身份确认；本应用不会把这些信息保存在本机，关闭应用后即清除。',
     pickerConfirm: '确定',
     pickerCancel: '取消',
   },
@@ -100,6 +100,11 @@ const zhCN = {
     unconfirmed: '未确认',
     unconfirmedNote: '该缴费标准来自公开资料，尚未经官方文件核实。',
     loading: '正在查询待缴费用…',
+    unpaidTitle: '已申报待缴款',
+    unpaidWaiting: '已申报，尚未缴款。',
+    unpaidInProgress: '有一笔缴款尚未完成，继续支付不会重复扣款。',
+    payDeclared: '去缴款',
+    resumePayment: '继续支付',
     emptyTitle: '暂无待缴费用',
     emptyHint: '核定完成后，数据传输到税务部门通常需要 5–15 分钟，请稍后刷新。',
     notInsured:
@@ -133,6 +138,8 @@ const zhCN = {
     qrAlt: '支付二维码',
     scanHint: '请用手机扫码支付，或在浏览器中打开收银台',
     openCashier: '在浏览器中打开收银台',
+    payUrlHint: '浏览器没有打开时，可复制此地址到浏览器：',
+    chooseChannel: '请先选择支付方式',
     noRepeat: '付款后本页会自动更新结果，请勿重复付款。',
     status: {
       waiting: '等待支付…',
@@ -193,6 +200,7 @@ const zhCN = {
     id_birth_date: '证件号码中的出生日期不正确，请核对。',
     id_check_digit: '证件号码最后一位校验码不对，可能有数字填错，请逐位核对。',
     id_legacy_15: '这是 15 位的旧身份证号码，不能用于缴费，请改用 18 位居民身份证号码。',
+    id_prefix: '证件号码的开头与所选证件类型不符，请核对证件类型和号码开头的字母或数字。',
     name_invalid: '姓名格式不正确。请填写证件上的姓名，少数民族姓名的间隔点请用“·”。',
     internal: '服务暂时出现问题，请稍后重试。如仍有问题请拨打 12366。',
     network: '网络连接失败，请检查网络后重试。',

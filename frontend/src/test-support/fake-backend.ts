@@ -51,6 +51,7 @@ export function installFakeBackend(handlers: Record<string, Handler> = {}): Fake
       captchaCount += 1;
       return { captcha_id: `cap_${captchaCount}`, image: 'data:image/png;base64,iVBORw0KGgo=' };
     },
+    list_unpaid_declarations: () => ({ items: [] }),
     check_id_number: (request) => ({
       valid: true,
       normalized: String(request?.id_number ?? '').toUpperCase(),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import QRCode from 'qrcode';
-import { ALL_PEOPLE, MA_XIAOYAN, YANG_JIANJUN } from '../fixtures.js';
+import { ALL_PEOPLE, MA_XIAOYAN, WANG_JIANGUO } from '../fixtures.js';
 import { choose, fieldValue, parseCashierForm } from './cashier.js';
 import { asTyped, isValidResidentId, residentIdCheckChar, withWrongCheckChar } from './idcard.js';
 import { findLeaks, maskIdNumber, maskName, needlesFor, redact } from './privacy.js';
@@ -21,14 +21,14 @@ describe('GB 11643 check character', () => {
       assert.ok(isValidResidentId(person.idNumber), maskIdNumber(person.idNumber));
     assert.equal(MA_XIAOYAN.idNumber.slice(0, 17), '64010419900315002');
     assert.equal(MA_XIAOYAN.idNumber.at(-1), '2');
-    assert.equal(YANG_JIANJUN.idNumber.at(-1), 'X');
+    assert.equal(WANG_JIANGUO.idNumber.at(-1), 'X');
   });
 
   it('builds a wrong number, and types X as lower-case x', () => {
     for (const person of ALL_PEOPLE)
       assert.equal(isValidResidentId(withWrongCheckChar(person.idNumber)), false);
-    assert.equal(asTyped(YANG_JIANJUN.idNumber).at(-1), 'x');
-    assert.ok(isValidResidentId(asTyped(YANG_JIANJUN.idNumber)));
+    assert.equal(asTyped(WANG_JIANGUO.idNumber).at(-1), 'x');
+    assert.ok(isValidResidentId(asTyped(WANG_JIANGUO.idNumber)));
     assert.equal(asTyped(MA_XIAOYAN.idNumber), MA_XIAOYAN.idNumber);
   });
 });
@@ -52,18 +52,18 @@ describe('privacy helpers', () => {
     const root = mkdtempSync(join(tmpdir(), 'shebao-privacy-test-'));
     dirs.push(root);
     mkdirSync(join(root, 'logs'));
-    writeFileSync(join(root, 'logs', 'clean.log'), 'confirmed person 640202********003X\n');
-    writeFileSync(join(root, 'logs', 'lower.log'), 'id=64020219781101003x\n');
-    writeFileSync(join(root, 'escaped.json'), '{"name":"\\u6768\\u5efa\\u519b"}');
-    writeFileSync(join(root, 'plain.txt'), '杨建军');
-    const leaks = findLeaks(root, needlesFor(YANG_JIANJUN.idNumber, YANG_JIANJUN.name));
+    writeFileSync(join(root, 'logs', 'clean.log'), 'confirmed person 640202********001X\n');
+    writeFileSync(join(root, 'logs', 'lower.log'), 'id=64020219850720001x\n');
+    writeFileSync(join(root, 'escaped.json'), '{"name":"\\u738b\\u5efa\\u56fd"}');
+    writeFileSync(join(root, 'plain.txt'), '王建国');
+    const leaks = findLeaks(root, needlesFor(WANG_JIANGUO.idNumber, WANG_JIANGUO.name));
     const byFile = Object.fromEntries(leaks.map((l) => [l.file, l.what]));
     assert.equal(leaks.length, 3);
     assert.match(byFile[join('logs', 'lower.log')], /lower-case x/);
     assert.match(byFile['escaped.json'], /JSON escaped/);
-    assert.ok(byFile['plain.txt'].startsWith('name 杨**'));
+    assert.ok(byFile['plain.txt'].startsWith('name 王**'));
     for (const l of leaks)
-      assert.ok(!l.what.includes(YANG_JIANJUN.idNumber) && !l.what.includes(YANG_JIANJUN.name));
+      assert.ok(!l.what.includes(WANG_JIANGUO.idNumber) && !l.what.includes(WANG_JIANGUO.name));
   });
 });
 

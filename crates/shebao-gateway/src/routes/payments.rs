@@ -10,8 +10,9 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use shebao_core::policy::{FigureStatus, PolicyTable, worst};
 use shebao_core::wire::{
-    Channel, Declaration, NewDeclaration as DeclarationRequest, NewPaymentAttempt, NewPaymentOrder,
-    OrderStatus, Payable, PayableList, PaymentAttempt, PaymentOrder,
+    Channel, Declaration, DeclarationList, DeclarationStatus, NewDeclaration as DeclarationRequest,
+    NewPaymentAttempt, NewPaymentOrder, OrderStatus, Payable, PayableList, PaymentAttempt,
+    PaymentOrder,
 };
 use shebao_core::{Amount, ErrorCode};
 
@@ -128,6 +129,28 @@ fn payable_not_available() -> ApiError {
         ErrorCode::PayableNotAvailable,
         "a payable is unknown, not transmitted yet, or already declared",
     )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeclarationQuery {
+    status: Option<DeclarationStatus>,
+}
+
+/// The person's declarations in a status (`declared` when not given): 申报查询.
+pub async fn declarations(
+    State(state): State<AppState>,
+    person: Person,
+    query: Result<Query<DeclarationQuery>, QueryRejection>,
+) -> Result<Json<DeclarationList>, ApiError> {
+    let Ok(Query(DeclarationQuery { status })) = query else {
+        return Err(ApiError::validation(
+            &["status"],
+            "status must be declared, paid or voided",
+        ));
+    };
+    let status = status.unwrap_or(DeclarationStatus::Declared);
+    let items = state.store.declarations_of(&person.id, status).await?;
+    Ok(Json(DeclarationList { items }))
 }
 
 pub async fn declaration(

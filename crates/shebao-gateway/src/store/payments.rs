@@ -317,6 +317,7 @@ impl Store {
             total: new.total,
             lines: new.lines.iter().map(|(line, _)| line.clone()).collect(),
             declared_at: rfc3339(new.now),
+            open_order_id: None,
         }))
     }
 
@@ -342,7 +343,42 @@ impl Store {
             total: Amount::from_fen(total_fen),
             lines: self.declaration_lines(id).await?,
             declared_at: rfc3339(declared_at),
+            open_order_id: self.open_order_of(id).await?,
         }))
+    }
+
+    /// The person's declarations in `status`, newest first.
+    pub async fn declarations_of(
+        &self,
+        person_id: &str,
+        status: DeclarationStatus,
+    ) -> Result<Vec<Declaration>, sqlx::Error> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM declarations WHERE person_id = $1 AND status = $2 \
+             ORDER BY declared_at DESC, id",
+        )
+        .bind(person_id)
+        .bind(to_text(&status))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut declarations = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(declaration) = self.declaration(person_id, &id).await? {
+                declarations.push(declaration);
+            }
+        }
+        Ok(declarations)
+    }
+
+    /// The id of the declaration's open order, if it has one.
+    async fn open_order_of(&self, declaration_id: &str) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT id FROM payment_orders WHERE declaration_id = $1 \
+             AND status IN ('created', 'awaiting_payment', 'unknown')",
+        )
+        .bind(declaration_id)
+        .fetch_optional(&self.pool)
+        .await
     }
 
     /// A declaration's lines, priced as they were declared, in order.

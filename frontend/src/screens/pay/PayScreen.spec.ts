@@ -67,11 +67,23 @@ function answers(
 }
 
 async function startPaying(wrapper: VueWrapper) {
+  await wrapper.get('[data-testid="channel-unionpay"]').trigger('click');
   await wrapper.get('[data-testid="pay"]').trigger('click');
   await flushPromises();
 }
 
 describe('pay', () => {
+  it('should not start a payment before a channel is chosen', async () => {
+    const backend = installFakeBackend({ start_payment: () => started });
+    const { wrapper } = await renderApp('/pay/dec_01', declared);
+
+    await wrapper.get('[data-testid="pay"]').trigger('click');
+    await flushPromises();
+
+    expect(wrapper.get('[data-testid="pay"]').attributes('disabled')).toBeDefined();
+    expect(backend.callsTo('start_payment')).toHaveLength(0);
+  });
+
   it('should show amount, period and channel before the person commits', async () => {
     installFakeBackend();
 
@@ -191,6 +203,7 @@ describe('pay', () => {
     });
     const { wrapper } = await renderApp('/pay/dec_01', declared);
 
+    await wrapper.get('[data-testid="channel-unionpay"]').trigger('click');
     await wrapper.get('[data-testid="pay"]').trigger('click');
     await wrapper.get('[data-testid="pay"]').trigger('click');
     expect(wrapper.get('[data-testid="pay"]').attributes('disabled')).toBeDefined();

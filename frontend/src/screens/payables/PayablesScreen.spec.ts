@@ -88,6 +88,26 @@ describe('payables', () => {
     expect(wrapper.find('[data-testid="declare"]').exists()).toBe(false);
   });
 
+  it('should offer to resume paying a declaration filed earlier, instead of the transmission wait', async () => {
+    installFakeBackend({
+      list_payables: () => ({ items: [], total: '0.00' }),
+      list_unpaid_declarations: () => ({
+        items: [{ ...declaration, open_order_id: 'ord_01' }],
+      }),
+    });
+    const { wrapper, router, journey } = await renderApp('/payables', asConfirmed);
+
+    expect(wrapper.find('[data-testid="payables-empty"]').exists()).toBe(false);
+    const unpaid = wrapper.get('[data-testid="unpaid-declaration"]');
+    expect(unpaid.text()).toContain('991.00');
+    expect(unpaid.text()).toContain('不会重复扣款');
+    await wrapper.get('[data-testid="pay-declared"]').trigger('click');
+    await flushPromises();
+
+    expect(journey.declaration?.id).toBe('dec_01');
+    expect(router.currentRoute.value.fullPath).toBe('/pay/dec_01');
+  });
+
   it('should ask for confirmation with amount and period, then declare every payable and go on to pay', async () => {
     const backend = installFakeBackend({
       list_payables: () => oneMonthDue,
