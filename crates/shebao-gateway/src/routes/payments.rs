@@ -304,6 +304,10 @@ pub async fn create_attempt(
         .await?;
     let attempt = match outcome {
         CreateAttempt::Created(attempt) => attempt,
+        CreateAttempt::Pending(attempt) => {
+            tracing::info!(%order_id, attempt_id = %attempt.id, "pending payment attempt reused");
+            return Ok((StatusCode::OK, Json(attempt)));
+        }
         CreateAttempt::NotFound => return Err(ApiError::not_found()),
         CreateAttempt::NotPayable => return Err(declaration_not_payable()),
     };

@@ -117,6 +117,9 @@ pub struct NewAttempt<'a> {
 #[derive(Debug)]
 pub enum CreateAttempt {
     Created(PaymentAttempt),
+    /// The order already has a pending, unexpired attempt on this channel: that one is the
+    /// payment to finish, so no second cashier is opened for the same order.
+    Pending(PaymentAttempt),
     NotFound,
     /// The order is paid or voided.
     NotPayable,
@@ -514,6 +517,30 @@ impl Store {
         }
 
         let pending = to_text(&AttemptStatus::Pending);
+        let open: Option<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT id, pay_url, qr_text, expires_at FROM payment_attempts \
+             WHERE order_id = $1 AND channel = $2 AND status = $3 AND expires_at > $4 \
+             ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(new.order_id)
+        .bind(new.channel.as_str())
+        .bind(&pending)
+        .bind(new.now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((id, pay_url, qr_text, expires_at)) = open {
+            return Ok(CreateAttempt::Pending(PaymentAttempt {
+                id,
+                order_id: new.order_id.to_owned(),
+                channel: new.channel,
+                status: AttemptStatus::Pending,
+                amount: Amount::from_fen(amount_fen),
+                qr_text,
+                pay_url,
+                expires_at: rfc3339(expires_at),
+            }));
+        }
+
         sqlx::query(
             "INSERT INTO payment_attempts (id, order_id, channel, status, version, amount_fen, \
              pay_url, qr_text, expires_at, created_at) \
