@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use shebao_certificate::{CertificateLine, CertificateView, Fonts, PAYMENT_CERTIFICATE_TITLE};
 use shebao_client::TrustedKeys;
-use shebao_core::IdType;
+use shebao_core::YearMonth;
 use shebao_core::certificate::SignedCertificate;
 use shebao_core::wire::PaymentCertificate;
 
@@ -43,10 +43,8 @@ pub fn verify(
         .verify(key)
         .map_err(|_| refused("certificate signature does not verify"))?;
 
-    let first = certificate.lines.iter().map(|line| line.period_start).min();
-    let last = certificate.lines.iter().map(|line| line.period_end).max();
     let amount_matches = i64::from(payload.amount_fen) == certificate.total.fen();
-    let period_matches = first == Some(payload.first_month) && last == Some(payload.last_month);
+    let period_matches = fee_period(certificate) == Some((payload.first_month, payload.last_month));
     let number_matches = certificate.number == payload.number.to_string();
     if !amount_matches || !period_matches || !number_matches {
         return Err(refused("certificate fields differ from its signed QR"));
@@ -71,7 +69,7 @@ pub fn render_and_save(
         title: PAYMENT_CERTIFICATE_TITLE.to_owned(),
         name_masked: certificate.name_masked.clone(),
         id_number_masked: certificate.id_number_masked.clone(),
-        id_type_name: id_type_name(certificate.id_type).to_owned(),
+        id_type_name: certificate.id_type.display_name_zh().to_owned(),
         lines: certificate
             .lines
             .iter()
@@ -113,23 +111,28 @@ fn save_failed(error: std::io::Error) -> CommandError {
     CommandError::new("save_failed", error.to_string())
 }
 
+/// The fee period the certificate's lines cover: (first month, last month).
+fn fee_period(certificate: &PaymentCertificate) -> Option<(YearMonth, YearMonth)> {
+    let first = certificate
+        .lines
+        .iter()
+        .map(|line| line.period_start)
+        .min()?;
+    let last = certificate.lines.iter().map(|line| line.period_end).max()?;
+    Some((first, last))
+}
+
 /// `缴费证明_<fee period>_<certificate number>.png`.
 pub fn file_name(certificate: &PaymentCertificate) -> String {
-    let first = certificate.lines.iter().map(|line| line.period_start).min();
-    let last = certificate.lines.iter().map(|line| line.period_end).max();
-    let period = match (first, last) {
-        (Some(first), Some(last)) if first == last => first.to_string(),
-        (Some(first), Some(last)) => format!("{first}至{last}"),
-        _ => "未知所属期".to_owned(),
+    let period = match fee_period(certificate) {
+        Some((first, last)) if first == last => first.to_string(),
+        Some((first, last)) => format!("{first}至{last}"),
+        None => "未知所属期".to_owned(),
     };
     format!(
         "{PAYMENT_CERTIFICATE_TITLE}_{period}_{}.png",
         certificate.number
     )
-}
-
-fn id_type_name(id_type: IdType) -> &'static str {
-    id_type.display_name_zh()
 }
 
 /// The album folder: Pictures/社保缴费助手 (Pictures as the desktop names it, else ~/Pictures).
@@ -154,7 +157,7 @@ mod tests {
             ticket_number: "1".into(),
             name_masked: "马*燕".into(),
             id_number_masked: "640104********0022".into(),
-            id_type: IdType::ResidentIdCard,
+            id_type: shebao_core::IdType::ResidentIdCard,
             lines: vec![WireLine {
                 item: shebao_core::policy::InsuranceItem::Pension,
                 item_name: "企业职工基本养老保险费".into(),
