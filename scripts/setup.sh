@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Shebao needs on Debian 12, skipping whatever is present:
 # Debian packages (WebKitGTK, WebKitWebDriver, Xvfb, D-Bus, gnome-keyring, zbar, fonts, ImageMagick),
-# checks for Rust and Node, the npm workspaces (npm ci) and tauri-driver (cargo install).
+# checks for Rust and Node, the npm workspaces (npm ci), tauri-driver and cargo-fuzz (cargo install).
 # Safe to run again; runs as root, or uses sudo for apt when not root.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -124,5 +124,6 @@ check_rust
 check_node
 install_npm_workspaces
 install_tauri_driver
+ensure_cargo_fuzz
 command -v WebKitWebDriver >/dev/null 2>&1 || die "WebKitWebDriver is not on PATH after installing webkit2gtk-driver"
 log "setup: done"

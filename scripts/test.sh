@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything CI checks, in order, stopping at the first failure:
-# setup → rustfmt → clippy → Rust tests → frontend lint/typecheck/tests → e2e harness checks →
+# setup → rustfmt → clippy → Rust tests → bounded fuzzing → frontend lint/typecheck/tests → e2e harness checks →
 # debug build of the app → the end-to-end journeys (WebdriverIO + tauri-driver under Xvfb,
 # in a private D-Bus session with an unlocked gnome-keyring).
 set -euo pipefail
@@ -50,6 +50,7 @@ require_file Cargo.toml "the Rust workspace is not there yet"
 require_file package.json "the npm workspaces are not there yet"
 
 step "rustfmt" cargo fmt --all -- --check
+step "rustfmt (fuzz targets)" cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 step "clippy" cargo clippy --workspace --all-targets -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then
   step "rust tests (nextest)" cargo nextest run --workspace
@@ -57,6 +58,8 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   step "rust tests" cargo test --workspace
 fi
+
+step "fuzzing (8 s a target)" bash scripts/fuzz.sh
 
 step "frontend lint" npm run lint --workspace frontend
 step "frontend typecheck" npm run typecheck --workspace frontend

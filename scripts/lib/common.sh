@@ -43,3 +43,17 @@ export PATH
 unset cargo_bin
 
 timestamp() { date +%Y%m%d-%H%M%S; }
+
+# The cargo-fuzz that scripts/fuzz.sh builds the fuzz targets with (pinned; crates.io).
+CARGO_FUZZ_VERSION=0.13.1
+
+# Installs cargo-fuzz $CARGO_FUZZ_VERSION unless that version is already installed.
+ensure_cargo_fuzz() {
+  if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" = "$CARGO_FUZZ_VERSION" ]; then
+    log "cargo-fuzz $CARGO_FUZZ_VERSION: present"
+    return
+  fi
+  log "cargo install cargo-fuzz --locked --version $CARGO_FUZZ_VERSION"
+  cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION" --force ||
+    die "cargo install cargo-fuzz failed"
+}

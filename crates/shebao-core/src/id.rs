@@ -161,7 +161,10 @@ pub fn mask_id_number(value: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
 }
 
-fn normalise(raw: &str) -> String {
+/// The normal form every document number is validated and stored in: whitespace dropped,
+/// full-width digits and letters turned to ASCII, letters upper-cased. Parsing a normalised
+/// number gives the same answer as parsing the raw text.
+pub fn normalise(raw: &str) -> String {
     raw.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
