@@ -4,6 +4,7 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "check_id_number",
+    "id_types",
     "new_captcha",
     "confirm_identity",
     "list_payables",

@@ -40,6 +40,25 @@ pub struct IdCheck {
     normalized: Option<String>,
 }
 
+/// A document type the app offers, with the Chinese name the core gives it.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct IdTypeInfo {
+    id_type: IdType,
+    display_name_zh: &'static str,
+}
+
+/// Every document type a person can confirm with, in the core's order.
+#[tauri::command]
+pub fn id_types() -> Vec<IdTypeInfo> {
+    IdType::ALL
+        .iter()
+        .map(|&id_type| IdTypeInfo {
+            id_type,
+            display_name_zh: id_type.display_name_zh(),
+        })
+        .collect()
+}
+
 /// Validates an ID number as the user types, with the core's rules.
 #[tauri::command]
 pub async fn check_id_number(
@@ -290,6 +309,17 @@ mod tests {
         let result = check(&request, today());
         assert!(result.valid);
         assert_eq!(result.normalized.as_deref(), Some("64020219850720001X"));
+    }
+
+    #[test]
+    fn should_list_every_document_type_with_its_chinese_name() {
+        let listed = serde_json::to_value(id_types()).unwrap_or_default();
+        let listed = listed.as_array().cloned().unwrap_or_default();
+        assert_eq!(listed.len(), IdType::ALL.len());
+        assert_eq!(
+            listed[1],
+            serde_json::json!({"id_type": "residence_permit_hmt", "display_name_zh": "港澳台居民居住证"})
+        );
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::check_id_number,
+            commands::id_types,
             commands::new_captcha,
             commands::confirm_identity,
             commands::list_payables,

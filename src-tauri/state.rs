@@ -73,6 +73,7 @@ impl AppState {
             bind: std::net::SocketAddr::from(([127, 0, 0, 1], sandbox_port(&data_dir))),
             tax_office: None,
             verify_origin: None,
+            policy_path: None,
         })
         .await?;
         tracing::info!(origin = %gateway.origin, "embedded sandbox gateway started");

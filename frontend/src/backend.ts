@@ -17,6 +17,7 @@ import type {
   DeclarationList,
   DeclareRequest,
   IdNumberCheck,
+  IdTypeInfo,
   IssueCertificateRequest,
   IssuedCertificate,
   OpenPayLinkRequest,
@@ -59,6 +60,11 @@ async function call<T>(command: string, request?: object): Promise<T> {
 
 export function appInfo(): Promise<AppInfo> {
   return call('app_info');
+}
+
+/** Every document type, in the core's order, with its Chinese name from the core. */
+export function idTypes(): Promise<IdTypeInfo[]> {
+  return call('id_types');
 }
 
 export function checkIdNumber(request: CheckIdNumberRequest): Promise<IdNumberCheck> {

@@ -36,7 +36,20 @@ export type Money = string;
 /** A month, `YYYY-MM`. */
 export type YearMonth = string;
 
-export type IdType = 'resident_id_card';
+/** The document types of shebao-core's `IdType`, by their wire names. */
+export type IdType =
+  | 'resident_id_card'
+  | 'residence_permit_hmt'
+  | 'mainland_travel_permit_hk_mo'
+  | 'mainland_travel_permit_tw'
+  | 'foreign_permanent_residence'
+  | 'passport';
+
+/** A document type as the `id_types` command lists it, with the core's Chinese name. */
+export interface IdTypeInfo {
+  id_type: IdType;
+  display_name_zh: string;
+}
 
 export type SecretStore = 'os' | 'session_only';
 

@@ -27,6 +27,8 @@ pub enum ErrorCode {
     CertificateNotAvailable,
     PolicyNotPublished,
     BaseOutOfRange,
+    PeriodTypeNotAllowed,
+    BackPaymentNotAllowed,
     RateLimited,
     IdLength,
     IdCharacters,
@@ -63,6 +65,8 @@ impl ErrorCode {
         Self::CertificateNotAvailable,
         Self::PolicyNotPublished,
         Self::BaseOutOfRange,
+        Self::PeriodTypeNotAllowed,
+        Self::BackPaymentNotAllowed,
         Self::RateLimited,
         Self::IdLength,
         Self::IdCharacters,
@@ -98,6 +102,8 @@ impl ErrorCode {
             Self::CertificateNotAvailable => "certificate_not_available",
             Self::PolicyNotPublished => "policy_not_published",
             Self::BaseOutOfRange => "base_out_of_range",
+            Self::PeriodTypeNotAllowed => "period_type_not_allowed",
+            Self::BackPaymentNotAllowed => "back_payment_not_allowed",
             Self::RateLimited => "rate_limited",
             Self::IdLength => "id_length",
             Self::IdCharacters => "id_characters",
@@ -136,6 +142,8 @@ impl ErrorCode {
             | Self::ValidationFailed
             | Self::PolicyNotPublished
             | Self::BaseOutOfRange
+            | Self::PeriodTypeNotAllowed
+            | Self::BackPaymentNotAllowed
             | Self::IdLength
             | Self::IdCharacters
             | Self::IdRegion

@@ -263,6 +263,27 @@ impl PolicyTable {
         self.back_payment_allowed.value || period.first().year() >= current.year()
     }
 
+    /// Whether `period`, of an assessment made with `period_type`, may be paid in `current`:
+    /// the table must list the period type (`period_type_not_allowed`), allow the period in
+    /// `current` (`back_payment_not_allowed`) and cover each of its months, provisionally where
+    /// it allows that (`policy_not_published`).
+    pub fn check_period(
+        &self,
+        period_type: PeriodType,
+        period: FeePeriod,
+        current: YearMonth,
+    ) -> Result<(), ErrorCode> {
+        if !self.allows_period_type(period_type) {
+            return Err(ErrorCode::PeriodTypeNotAllowed);
+        }
+        if !self.allows_period(period, current) {
+            return Err(ErrorCode::BackPaymentNotAllowed);
+        }
+        period
+            .iter()
+            .try_for_each(|month| self.for_month(month).map(|_| ()))
+    }
+
     /// The figures for `month`: a covering entry, or the last entry as a provisional one when
     /// the table allows it, or `policy_not_published`.
     pub fn for_month(&self, month: YearMonth) -> Result<MonthPolicy<'_>, ErrorCode> {
@@ -494,6 +515,47 @@ mod tests {
         let last_year = FeePeriod::new(month("2024-12"), month("2025-02")).unwrap();
         assert!(table.allows_period(this_year, month("2025-06")));
         assert!(!table.allows_period(last_year, month("2025-06")));
+    }
+
+    #[test]
+    fn should_check_a_period_against_type_year_and_coverage_in_that_order() {
+        let table = PolicyTable::ningxia().unwrap();
+        let june = month("2025-06");
+        let quarter = FeePeriod::new(month("2025-04"), june).unwrap();
+        assert_eq!(
+            table.check_period(PeriodType::Quarterly, quarter, june),
+            Ok(())
+        );
+        let last_year = FeePeriod::new(month("2024-10"), month("2024-12")).unwrap();
+        assert_eq!(
+            table.check_period(PeriodType::Quarterly, last_year, june),
+            Err(ErrorCode::BackPaymentNotAllowed)
+        );
+        let before_table = FeePeriod::single(month("2021-12"));
+        assert_eq!(
+            table.check_period(PeriodType::Monthly, before_table, month("2021-12")),
+            Err(ErrorCode::PolicyNotPublished)
+        );
+
+        let monthly_only = PolicyTable::parse(&NINGXIA.replacen(
+            r#"value = ["monthly", "quarterly", "yearly"]"#,
+            r#"value = ["monthly"]"#,
+            1,
+        ))
+        .unwrap();
+        assert_eq!(
+            monthly_only.check_period(PeriodType::Quarterly, quarter, june),
+            Err(ErrorCode::PeriodTypeNotAllowed)
+        );
+        // The period type is checked first: a refused type is reported even for last year.
+        assert_eq!(
+            monthly_only.check_period(PeriodType::Yearly, last_year, june),
+            Err(ErrorCode::PeriodTypeNotAllowed)
+        );
+        assert_eq!(
+            monthly_only.check_period(PeriodType::Monthly, FeePeriod::single(june), june),
+            Ok(())
+        );
     }
 
     #[test]

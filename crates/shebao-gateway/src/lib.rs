@@ -57,6 +57,9 @@ pub struct GatewayConfig {
     /// is answered. Unset: in sandbox mode the gateway's own origin; outside sandbox mode the
     /// gateway refuses to start.
     pub verify_origin: Option<String>,
+    /// A policy table file in the layout of `crates/shebao-core/policy/ningxia.toml`, read and
+    /// validated at start instead of the table built in. Unset: the built-in Ningxia table.
+    pub policy_path: Option<PathBuf>,
 }
 
 /// The issuing tax office a sandbox gateway prints unless configured otherwise.
@@ -81,6 +84,8 @@ pub enum GatewayError {
     Key(&'static str),
     #[error("policy table: {0}")]
     Policy(#[from] PolicyError),
+    #[error("cannot read the policy table file: {0}")]
+    PolicyFile(std::io::Error),
     #[error("sandbox seed: {0}")]
     Seed(String),
     #[error("http client: {0}")]
@@ -156,7 +161,12 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
         }
     };
     let clock = Clock::new(config.sandbox_date);
-    let policy = PolicyTable::ningxia()?;
+    let policy = match &config.policy_path {
+        Some(path) => {
+            PolicyTable::parse(&std::fs::read_to_string(path).map_err(GatewayError::PolicyFile)?)?
+        }
+        None => PolicyTable::ningxia()?,
+    };
 
     if let Some(folder) = config.database_path.parent()
         && !folder.as_os_str().is_empty()

@@ -43,6 +43,10 @@ enum Command {
         /// without --sandbox (the sandbox uses its own address).
         #[arg(long)]
         verify_origin: Option<String>,
+        /// A policy table file (the layout of crates/shebao-core/policy/ningxia.toml) to use
+        /// instead of the built-in Ningxia table; refused at start when it does not validate.
+        #[arg(long)]
+        policy: Option<PathBuf>,
     },
 }
 
@@ -61,6 +65,7 @@ async fn main() -> ExitCode {
         sandbox_date,
         tax_office,
         verify_origin,
+        policy,
     } = Cli::parse().command;
     let gateway = match start(GatewayConfig {
         database_path: database,
@@ -69,6 +74,7 @@ async fn main() -> ExitCode {
         bind,
         tax_office,
         verify_origin,
+        policy_path: policy,
     })
     .await
     {

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use shebao_core::sign;
 use support::{
-    Call, MA_FUHAI, MA_XIAOYAN, WANG_JIANGUO, ZHANG_XIAOMEI, captured_logs, non_sandbox, sandbox,
-    unix_now,
+    CHEN_JIAXIN, Call, MA_FUHAI, MA_XIAOYAN, WANG_JIANGUO, ZHANG_XIAOMEI, captured_logs,
+    non_sandbox, sandbox, unix_now,
 };
 
 #[tokio::test]
@@ -831,4 +831,190 @@ async fn should_list_unpaid_declarations_with_the_payment_to_resume() {
         )
         .await;
     assert_eq!((bad.status, bad.code()), (422, "validation_failed".into()));
+}
+
+#[tokio::test]
+async fn should_confirm_and_pay_for_a_person_holding_a_residence_permit() {
+    let gw = sandbox().await;
+    let device = gw.enroll().await;
+
+    // The permit number is checked by the rules of the type the person picked: it is no
+    // resident ID card number (81 is no province) and too long for a passport.
+    for wrong_type in ["resident_id_card", "passport"] {
+        let refused = gw
+            .confirm_document_call(&device, CHEN_JIAXIN.0, wrong_type, CHEN_JIAXIN.1)
+            .await;
+        assert_eq!(refused.status, 422, "{wrong_type}: {}", refused.text());
+        assert_eq!(refused.code(), "validation_failed");
+        assert_eq!(refused.json()["fields"], json!(["id_number"]));
+    }
+
+    let confirmed = gw
+        .confirm_document_call(
+            &device,
+            CHEN_JIAXIN.0,
+            "residence_permit_hmt",
+            // Typed with spaces and a full-width digit: normalised before the lookup.
+            "810000 19920305 002７",
+        )
+        .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.text());
+    let confirmed = confirmed.json();
+    assert_eq!(
+        confirmed["person"],
+        json!({"name_masked": "陈*欣", "id_number_masked": "810000********0027", "insured": true})
+    );
+    let token = confirmed["identity_token"].as_str().unwrap();
+
+    let (_, paid) = gw.pay_all(&device, token).await;
+    assert_eq!(paid["amount"], "991.00");
+    let issued = gw
+        .issue_certificate(&device, token, paid["id"].as_str().unwrap())
+        .await;
+    assert_eq!(issued.status, 201, "{}", issued.text());
+    let certificate = issued.json();
+    assert_eq!(certificate["id_type"], "residence_permit_hmt");
+    assert_eq!(certificate["id_number_masked"], "810000********0027");
+}
+
+/// The payable id the sandbox seed gives person `key` for the period opening in `first`.
+fn seeded_payable(key: &str, first: &str) -> String {
+    format!("pay_sandbox_{key}_{first}")
+}
+
+/// Lists the confirmed person's payables and declares `payable_id`; both must be refused with
+/// `code`, and the payable must stay payable with no declaration written.
+async fn assert_policy_refuses(
+    gw: &support::TestGateway,
+    person: (&str, &str),
+    payable_id: &str,
+    code: &str,
+) {
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, person).await;
+    let listed = gw
+        .call(&device, Call::get("/v1/payables").token(&token))
+        .await;
+    assert_eq!(listed.status, 422, "{}", listed.text());
+    assert_eq!(listed.code(), code);
+    assert!(gw.verify(&listed).is_ok(), "a refusal is signed too");
+
+    let declared = gw
+        .call(
+            &device,
+            Call::post("/v1/declarations", &json!({"payable_ids": [payable_id]}))
+                .fresh_key()
+                .token(&token),
+        )
+        .await;
+    assert_eq!(declared.status, 422, "{}", declared.text());
+    assert_eq!(declared.code(), code);
+
+    let db = gw.database().await;
+    let status: String = sqlx::query_scalar("SELECT status FROM payables WHERE id = $1")
+        .bind(payable_id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(status, "payable");
+    let declarations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM declarations")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(declarations, 0);
+}
+
+#[tokio::test]
+async fn should_refuse_months_the_policy_table_does_not_cover() {
+    // The table starts in 2022-01; a sandbox in 2021 seeds payables for 2021-06.
+    let dir = tempfile::TempDir::new().unwrap();
+    let gw = support::launch(dir, true, Some("2021-06-15".parse().unwrap())).await;
+    assert_policy_refuses(
+        &gw,
+        MA_XIAOYAN,
+        &seeded_payable("01", "2021-06"),
+        "policy_not_published",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn should_refuse_back_payment_of_an_earlier_year() {
+    // Seeded in December 2025, still unpaid when the sandbox's today reaches January 2026;
+    // the table does not allow months of an earlier calendar year to be paid.
+    let dir = tempfile::TempDir::new().unwrap();
+    let gw = support::launch(dir, true, Some("2025-12-15".parse().unwrap())).await;
+    let dir = gw.shutdown().await;
+    let gw = support::launch(dir, true, Some("2026-01-15".parse().unwrap())).await;
+    assert_policy_refuses(
+        &gw,
+        MA_XIAOYAN,
+        &seeded_payable("01", "2025-12"),
+        "back_payment_not_allowed",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn should_refuse_a_period_type_the_policy_table_does_not_list() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let table = include_str!("../../shebao-core/policy/ningxia.toml");
+    let listed = r#"value = ["monthly", "quarterly", "yearly"]"#;
+    assert!(table.contains(listed));
+    let policy_path = dir.path().join("monthly-only.toml");
+    std::fs::write(
+        &policy_path,
+        table.replacen(listed, r#"value = ["monthly"]"#, 1),
+    )
+    .unwrap();
+    let mut config = support::config(&dir, true, Some(support::SANDBOX_DATE.parse().unwrap()));
+    config.policy_path = Some(policy_path);
+    let gw = support::launch_with(dir, config).await;
+
+    // 马福海 is assessed quarterly; 马小燕 monthly, which the table still lists.
+    assert_policy_refuses(
+        &gw,
+        MA_FUHAI,
+        &seeded_payable("03", "2025-04"),
+        "period_type_not_allowed",
+    )
+    .await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, MA_XIAOYAN).await;
+    let listed = gw
+        .call(&device, Call::get("/v1/payables").token(&token))
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text());
+    assert_eq!(listed.json()["total"], "991.00");
+}
+
+#[tokio::test]
+async fn should_refuse_to_start_with_a_policy_table_that_does_not_validate() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let table = include_str!("../../shebao-core/policy/ningxia.toml");
+    let policy_path = dir.path().join("broken.toml");
+    std::fs::write(
+        &policy_path,
+        table.replacen(
+            r#"value = ["monthly", "quarterly", "yearly"]"#,
+            "value = []",
+            1,
+        ),
+    )
+    .unwrap();
+    let mut config = support::config(&dir, true, None);
+    config.policy_path = Some(policy_path);
+    let error = shebao_gateway::start(config).await.unwrap_err();
+    assert!(
+        matches!(error, shebao_gateway::GatewayError::Policy(_)),
+        "{error}"
+    );
+
+    let mut config = support::config(&dir, true, None);
+    config.policy_path = Some(dir.path().join("missing.toml"));
+    let error = shebao_gateway::start(config).await.unwrap_err();
+    assert!(
+        matches!(error, shebao_gateway::GatewayError::PolicyFile(_)),
+        "{error}"
+    );
 }

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'certificate_not_available',
   'policy_not_published',
   'base_out_of_range',
+  'period_type_not_allowed',
+  'back_payment_not_allowed',
   'rate_limited',
   'id_length',
   'id_characters',

@@ -1,6 +1,20 @@
 /** English text of every screen, with the same keys as the Chinese reference. */
 
+import type { IdType } from '../types';
 import type { Messages } from './zh-CN';
+
+/**
+ * English names of the document types. The Chinese names come from the core (`id_types`
+ * command), so the Chinese messages have no such list.
+ */
+export const idTypeNamesEn: Record<IdType, string> = {
+  resident_id_card: 'Resident ID card',
+  residence_permit_hmt: 'Residence permit for Hong Kong, Macao and Taiwan residents',
+  mainland_travel_permit_hk_mo: 'Mainland travel permit for Hong Kong and Macao residents',
+  mainland_travel_permit_tw: 'Mainland travel permit for Taiwan residents',
+  foreign_permanent_residence: 'Foreign permanent resident ID card',
+  passport: 'Passport',
+};
 
 const en: Messages = {
   app: {
@@ -56,12 +70,20 @@ const en: Messages = {
     nameRequired: 'Enter the name',
     idType: 'ID type',
     idTypePickerTitle: 'Choose the ID type',
-    idTypes: {
-      resident_id_card: 'Resident ID card',
-    },
     idNumber: 'ID number',
     idNumberPlaceholder: 'Enter the ID number',
     idNumberRequired: 'Enter the ID number',
+    idRules: {
+      resident_id_card: 'A resident ID number has 18 characters: 17 digits, then a digit or X.',
+      residence_permit_hmt:
+        'A residence permit number has 18 characters, opens with 810000, 820000 or 830000 and ends with a digit or X.',
+      mainland_travel_permit_hk_mo:
+        'A permit number is H or M and 8 digits, 11 characters with the 2-digit renewal count.',
+      mainland_travel_permit_tw: 'A permit number has 8 digits, 10 with the 2-digit renewal count.',
+      foreign_permanent_residence:
+        'A permanent resident ID number has 18 characters opening with 9; an old card has 3 letters and 12 digits.',
+      passport: 'A passport number has 5 to 17 letters and digits.',
+    },
     keyboardDone: 'Done',
     captcha: 'Captcha',
     captchaPlaceholder: 'As shown',
@@ -208,9 +230,13 @@ const en: Messages = {
       'The figures for this period are not published yet. Try again once they are, or call 12333.',
     base_out_of_range:
       'The contribution base is outside the allowed range. Choose a base between the limits.',
+    period_type_not_allowed:
+      'The policy does not offer the payment interval (monthly, quarterly or yearly) of this assessment, so it cannot be paid here. Call 12333 to have it assessed again.',
+    back_payment_not_allowed:
+      'Contributions of an earlier year cannot be paid here. Take your ID document to a social insurance office or tax service hall, or call 12366.',
     rate_limited: 'Too many attempts. Wait a little and try again.',
-    id_length: 'The ID number has the wrong length. A resident ID number has 18 characters.',
-    id_characters: 'The ID number contains invalid characters: digits only, the last may be X.',
+    id_length: 'The ID number has the wrong length. Please check it.',
+    id_characters: 'The ID number contains invalid characters. Please check it.',
     id_region: 'The region code (first 6 digits) of the ID number is not valid. Please check it.',
     id_birth_date: 'The birth date inside the ID number is not valid. Please check it.',
     id_check_digit:

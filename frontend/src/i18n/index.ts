@@ -2,8 +2,8 @@
 
 import { createI18n } from 'vue-i18n';
 
-import type { AppError, AppErrorCode } from '../types';
-import en from './en';
+import type { AppError, AppErrorCode, IdTypeInfo } from '../types';
+import en, { idTypeNamesEn } from './en';
 import zhCN, { type Messages } from './zh-CN';
 
 export type Locale = 'zh-CN' | 'en';
@@ -26,6 +26,11 @@ export function isKnownErrorCode(code: string): code is AppErrorCode {
 }
 
 type Translate = (key: string, named?: Record<string, unknown>) => string;
+
+/** A document type's name in `locale`: the core's Chinese name, or its English name. */
+export function idTypeName(info: IdTypeInfo, locale: string): string {
+  return locale === 'en' ? idTypeNamesEn[info.id_type] : info.display_name_zh;
+}
 
 /** The translated text for a failed command: its code's own text, or the fallback. */
 export function errorText(t: Translate, error: AppError): string {

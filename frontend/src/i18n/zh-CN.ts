@@ -56,12 +56,22 @@ const zhCN = {
     nameRequired: '请输入姓名',
     idType: '证件类型',
     idTypePickerTitle: '选择证件类型',
-    idTypes: {
-      resident_id_card: '居民身份证',
-    },
     idNumber: '证件号码',
     idNumberPlaceholder: '请输入证件号码',
     idNumberRequired: '请输入证件号码',
+    // The shape of each document's number, shown after a length, character or prefix refusal.
+    idRules: {
+      resident_id_card: '居民身份证号码为 18 位：17 位数字，最后一位是数字或 X。',
+      residence_permit_hmt:
+        '港澳台居民居住证号码为 18 位，以 810000、820000 或 830000 开头，最后一位是数字或 X。',
+      mainland_travel_permit_hk_mo:
+        '港澳居民来往内地通行证号码为 H 或 M 加 8 位数字，换证次数另有 2 位数字时共 11 位。',
+      mainland_travel_permit_tw:
+        '台湾居民来往大陆通行证号码为 8 位数字，换证次数另有 2 位数字时共 10 位。',
+      foreign_permanent_residence:
+        '外国人永久居留身份证号码为 18 位（以 9 开头），旧版证件为 3 个字母加 12 位数字。',
+      passport: '护照号码为 5 至 17 位字母和数字。',
+    },
     keyboardDone: '完成',
     captcha: '验证码',
     captchaPlaceholder: '图中字符',
@@ -193,9 +203,13 @@ const zhCN = {
     policy_not_published:
       '该所属期的缴费标准尚未公布，暂时不能办理。请等标准公布后再办理，或拨打 12333 咨询。',
     base_out_of_range: '缴费基数不在允许的范围内，请在规定的上下限之间选择缴费基数。',
+    period_type_not_allowed:
+      '当前缴费政策不支持这项核定的缴费方式（按月、按季或按年），暂时不能在这里缴费。请拨打 12333 咨询重新核定。',
+    back_payment_not_allowed:
+      '往年的费款不能在这里补缴。请携带证件到社保经办机构或办税服务厅办理，或拨打 12366 咨询。',
     rate_limited: '操作太频繁，请稍等一会儿再试。',
-    id_length: '证件号码位数不对。居民身份证号码为 18 位，请核对。',
-    id_characters: '证件号码含有无效字符。只能填写数字，最后一位可以是 X。',
+    id_length: '证件号码位数不对，请核对。',
+    id_characters: '证件号码含有无效字符，请核对。',
     id_region: '证件号码前 6 位的地区代码不正确，请核对。',
     id_birth_date: '证件号码中的出生日期不正确，请核对。',
     id_check_digit: '证件号码最后一位校验码不对，可能有数字填错，请逐位核对。',

@@ -5,7 +5,7 @@
 
 import { mockIPC } from '@tauri-apps/api/mocks';
 
-import type { AppInfo, Payable, PayableList, Person } from '../types';
+import type { AppInfo, IdTypeInfo, Payable, PayableList, Person } from '../types';
 
 type Handler = (request: Record<string, unknown> | undefined) => unknown;
 
@@ -41,6 +41,16 @@ export const pensionJune: Payable = {
   policy_status: 'confirmed',
 };
 
+/** What the `id_types` command answers: `IdType::ALL` with `display_name_zh`. */
+export const documentTypes: IdTypeInfo[] = [
+  { id_type: 'resident_id_card', display_name_zh: '居民身份证' },
+  { id_type: 'residence_permit_hmt', display_name_zh: '港澳台居民居住证' },
+  { id_type: 'mainland_travel_permit_hk_mo', display_name_zh: '港澳居民来往内地通行证' },
+  { id_type: 'mainland_travel_permit_tw', display_name_zh: '台湾居民来往大陆通行证' },
+  { id_type: 'foreign_permanent_residence', display_name_zh: '外国人永久居留身份证' },
+  { id_type: 'passport', display_name_zh: '护照' },
+];
+
 export const oneMonthDue: PayableList = { items: [pensionJune], total: '991.00' };
 
 export function installFakeBackend(handlers: Record<string, Handler> = {}): FakeBackend {
@@ -52,6 +62,7 @@ export function installFakeBackend(handlers: Record<string, Handler> = {}): Fake
       return { captcha_id: `cap_${captchaCount}`, image: 'data:image/png;base64,iVBORw0KGgo=' };
     },
     list_unpaid_declarations: () => ({ items: [] }),
+    id_types: () => documentTypes,
     check_id_number: (request) => ({
       valid: true,
       normalized: String(request?.id_number ?? '').toUpperCase(),

@@ -11,7 +11,7 @@ use shebao_core::policy::InsuranceItem;
 use shebao_core::wire::{
     CertificateLine, NewCertificate, OrderStatus, Payable, PaymentCertificate,
 };
-use shebao_core::{Amount, ErrorCode, IdType, PersonName, YearMonth};
+use shebao_core::{Amount, ErrorCode, PersonName, YearMonth};
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Person};
@@ -197,8 +197,7 @@ async fn wire_certificate(
         ticket_number: issued.ticket_number.clone(),
         name_masked,
         id_number_masked,
-        // The population register holds resident ID cards only.
-        id_type: IdType::ResidentIdCard,
+        id_type: issued.holder_id_type,
         lines,
         total: Amount::from_fen(i64::from(signed.payload().amount_fen)),
         issued_on: issued.issued_on,

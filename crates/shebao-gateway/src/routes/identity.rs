@@ -102,7 +102,7 @@ pub async fn confirm(
 
     let person = state
         .store
-        .person_by_id_number(number.expose())
+        .person_by_document(number.id_type(), number.expose())
         .await?
         .filter(|person| person.name == name.expose())
         .ok_or_else(|| {

@@ -14,7 +14,7 @@ use shebao_core::wire::{
     NewPaymentAttempt, NewPaymentOrder, OrderStatus, Payable, PayableList, PaymentAttempt,
     PaymentOrder,
 };
-use shebao_core::{Amount, ErrorCode};
+use shebao_core::{Amount, ErrorCode, YearMonth};
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Person};
@@ -40,17 +40,24 @@ pub async fn payables(
         .store
         .declarable_payables(&person.id, state.clock.now())
         .await?;
+    let current = YearMonth::of(state.clock.today());
     let items = rows
         .iter()
-        .map(|row| price(&state.policy, row))
+        .map(|row| price(&state.policy, row, current))
         .collect::<Result<Vec<_>, _>>()?;
     let total = items.iter().map(|item| item.amount).sum();
     Ok(Json(PayableList { items, total }))
 }
 
-/// Prices one payable period: the monthly lines of the policy table, summed.
-fn price(policy: &PolicyTable, row: &PayableRow) -> Result<Payable, ApiError> {
-    let lines = policy.price(row.item, row.base, row.period_start, row.period_end)?;
+/// Prices one payable period in the `current` month: the monthly lines of the policy table,
+/// summed. A period the table does not let a payer pay now is refused with the table's code
+/// (`period_type_not_allowed`, `back_payment_not_allowed`, `policy_not_published`).
+fn price(policy: &PolicyTable, row: &PayableRow, current: YearMonth) -> Result<Payable, ApiError> {
+    let period = row
+        .period()
+        .ok_or_else(|| ApiError::internal("a stored period ends before it starts"))?;
+    policy.check_period(row.period_type, period, current)?;
+    let lines = policy.price_period(row.item, row.base, period)?;
     let first = lines
         .first()
         .ok_or_else(|| ApiError::internal("a priced period has no months"))?;
@@ -94,9 +101,10 @@ pub async fn declare(
     if !available {
         return Err(payable_not_available());
     }
+    let current = YearMonth::of(state.clock.today());
     let lines = rows
         .iter()
-        .map(|row| Ok((price(&state.policy, row)?, row.version)))
+        .map(|row| Ok((price(&state.policy, row, current)?, row.version)))
         .collect::<Result<Vec<_>, ApiError>>()?;
     let total: Amount = lines.iter().map(|(line, _)| line.amount).sum();
     let period_start = lines.iter().map(|(line, _)| line.period_start).min();

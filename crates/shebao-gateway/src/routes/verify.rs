@@ -206,6 +206,7 @@ fn details(payload: &CertificatePayload, issued: &StoredCertificate) -> String {
   <dl>
     <dt>证明编号</dt><dd>{number}</dd>
     <dt>缴费人名称</dt><dd>{name}</dd>
+    <dt>证件类型</dt><dd>{id_type}</dd>
     <dt>证件号码</dt><dd>{id_number}</dd>
     <dt>费款所属期</dt><dd>{first} 至 {last}</dd>
     <dt>电子税票号码</dt><dd>{ticket}</dd>
@@ -217,6 +218,7 @@ fn details(payload: &CertificatePayload, issued: &StoredCertificate) -> String {
         number = payload.number,
         name = escape(&name),
         id_number = escape(&id_number),
+        id_type = issued.holder_id_type.display_name_zh(),
         first = chinese_month(payload.first_month),
         last = chinese_month(payload.last_month),
         ticket = escape(&issued.ticket_number),

@@ -12,35 +12,47 @@ use crate::store::{SeedAssessment, SeedPerson, Store};
 struct Fictional {
     key: &'static str,
     name: &'static str,
+    id_type: IdType,
     id_number: &'static str,
     /// Monthly base in fen and period type of a pension assessment; `None`: not insured.
     pension: Option<(i64, PeriodType)>,
 }
 
-const PEOPLE: [Fictional; 4] = [
+const PEOPLE: [Fictional; 5] = [
     Fictional {
         key: "01",
         name: "马小燕",
+        id_type: IdType::ResidentIdCard,
         id_number: "640104199003150022",
         pension: Some((495_500, PeriodType::Monthly)),
     },
     Fictional {
         key: "02",
         name: "王建国",
+        id_type: IdType::ResidentIdCard,
         id_number: "64020219850720001X",
         pension: Some((825_800, PeriodType::Monthly)),
     },
     Fictional {
         key: "03",
         name: "马福海",
+        id_type: IdType::ResidentIdCard,
         id_number: "64030319781108003X",
         pension: Some((495_500, PeriodType::Quarterly)),
     },
     Fictional {
         key: "04",
         name: "张晓梅",
+        id_type: IdType::ResidentIdCard,
         id_number: "640104199003150049",
         pension: None,
+    },
+    Fictional {
+        key: "05",
+        name: "陈嘉欣",
+        id_type: IdType::ResidencePermitHmt,
+        id_number: "810000199203050027",
+        pension: Some((495_500, PeriodType::Monthly)),
     },
 ];
 
@@ -61,7 +73,7 @@ fn people(today: NaiveDate) -> Result<Vec<SeedPerson>, GatewayError> {
             // The seed must pass the same rules as user input.
             PersonName::parse(person.name)
                 .map_err(|code| GatewayError::Seed(format!("person {}: {code}", person.key)))?;
-            IdNumber::parse(IdType::ResidentIdCard, person.id_number, today)
+            IdNumber::parse(person.id_type, person.id_number, today)
                 .map_err(|code| GatewayError::Seed(format!("person {}: {code}", person.key)))?;
             let assessments = person
                 .pension
@@ -82,6 +94,7 @@ fn people(today: NaiveDate) -> Result<Vec<SeedPerson>, GatewayError> {
             Ok(SeedPerson {
                 id: format!("psn_sandbox_{}", person.key),
                 name: person.name,
+                id_type: person.id_type,
                 id_number: person.id_number,
                 insured: person.pension.is_some(),
                 assessments,
@@ -99,7 +112,7 @@ mod tests {
     #[test]
     fn should_seed_the_current_month_and_quarter() {
         let people = people(NaiveDate::from_ymd_opt(2025, 6, 15).unwrap()).unwrap();
-        assert_eq!(people.len(), 4);
+        assert_eq!(people.len(), 5);
         let monthly = &people[0].assessments[0];
         assert_eq!(
             (monthly.first.to_string(), monthly.last.to_string()),
@@ -112,5 +125,6 @@ mod tests {
         );
         assert!(!people[3].insured);
         assert!(people[3].assessments.is_empty());
+        assert_eq!(people[4].id_type, IdType::ResidencePermitHmt);
     }
 }

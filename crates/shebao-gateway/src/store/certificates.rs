@@ -2,8 +2,8 @@
 //! verify.
 
 use chrono::NaiveDate;
-use shebao_core::Amount;
 use shebao_core::wire::{CertificateStatus, OrderStatus, Payable};
+use shebao_core::{Amount, IdType};
 
 use super::{
     Entity, Store, decode_error, from_text, is_unique_violation, parse_text, record_event, to_text,
@@ -27,6 +27,7 @@ pub struct StoredCertificate {
     pub issued_on: NaiveDate,
     pub tax_office: String,
     pub status: CertificateStatus,
+    pub holder_id_type: IdType,
     /// Normalised, as `IdNumber::expose` gives it.
     pub holder_id_number: String,
     /// Normalised, as `PersonName::expose` gives it.
@@ -101,6 +102,7 @@ struct CertificateRow {
     issued_on: String,
     tax_office: String,
     status: String,
+    id_type: String,
     id_number: String,
     name: String,
 }
@@ -118,6 +120,7 @@ impl CertificateRow {
             payload: self.payload,
             qr_text: self.qr_text,
             tax_office: self.tax_office,
+            holder_id_type: from_text("id_type", &self.id_type)?,
             holder_id_number: self.id_number,
             holder_name: self.name,
         })
@@ -126,7 +129,7 @@ impl CertificateRow {
 
 const CERTIFICATE_COLUMNS: &str = "SELECT c.number, c.order_id, c.person_id, \
      o.declaration_id, o.ticket_number, c.payload, c.qr_text, c.issued_on, \
-     c.tax_office, c.status, p.id_number, p.name \
+     c.tax_office, c.status, p.id_type, p.id_number, p.name \
      FROM certificates c \
      JOIN payment_orders o ON o.id = c.order_id \
      JOIN population p ON p.id = c.person_id";

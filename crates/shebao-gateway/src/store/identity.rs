@@ -1,6 +1,8 @@
 //! Captchas, the population register and identity tokens.
 
-use super::Store;
+use shebao_core::IdType;
+
+use super::{Store, to_text};
 
 /// A captcha as it was when it was consumed.
 #[derive(Debug, Clone)]
@@ -113,15 +115,19 @@ impl Store {
         .await
     }
 
-    pub async fn person_by_id_number(
+    /// The person holding the document of `id_type` numbered `id_number` (normalised).
+    pub async fn person_by_document(
         &self,
+        id_type: IdType,
         id_number: &str,
     ) -> Result<Option<PersonRecord>, sqlx::Error> {
-        let row: Option<PersonRow> =
-            sqlx::query_as("SELECT id, name, insured FROM population WHERE id_number = $1")
-                .bind(id_number)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<PersonRow> = sqlx::query_as(
+            "SELECT id, name, insured FROM population WHERE id_type = $1 AND id_number = $2",
+        )
+        .bind(to_text(&id_type))
+        .bind(id_number)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(PersonRecord::from))
     }
 

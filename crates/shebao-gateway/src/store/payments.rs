@@ -3,12 +3,13 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use shebao_core::period::PeriodType;
 use shebao_core::policy::{FigureStatus, InsuranceItem};
 use shebao_core::wire::{
     AttemptStatus, Channel, Declaration, DeclarationStatus, OrderStatus, Payable, PaymentAttempt,
     PaymentOrder,
 };
-use shebao_core::{Amount, YearMonth};
+use shebao_core::{Amount, FeePeriod, YearMonth};
 use sqlx::SqliteConnection;
 
 use super::{
@@ -33,6 +34,8 @@ pub struct PayableRow {
     pub item: InsuranceItem,
     /// The monthly base.
     pub base: Amount,
+    /// How the assessment groups months (按月、按季、按年).
+    pub period_type: PeriodType,
     pub period_start: YearMonth,
     pub period_end: YearMonth,
     pub status: PayableStatus,
@@ -41,11 +44,19 @@ pub struct PayableRow {
     pub transmitted: bool,
 }
 
+impl PayableRow {
+    /// The fee period the payable covers; `None` for a stored period that ends before it starts.
+    pub fn period(&self) -> Option<FeePeriod> {
+        FeePeriod::new(self.period_start, self.period_end)
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct PayableDbRow {
     id: String,
     item: String,
     base_fen: i64,
+    period_type: String,
     period_start: String,
     period_end: String,
     status: String,
@@ -58,6 +69,7 @@ impl PayableDbRow {
         Ok(PayableRow {
             item: from_text("item", &self.item)?,
             base: Amount::from_fen(self.base_fen),
+            period_type: from_text("period_type", &self.period_type)?,
             period_start: parse_text("period_start", &self.period_start)?,
             period_end: parse_text("period_end", &self.period_end)?,
             status: from_text("status", &self.status)?,
@@ -68,8 +80,8 @@ impl PayableDbRow {
     }
 }
 
-const PAYABLE_COLUMNS: &str = "SELECT p.id, p.item, p.base_fen, p.period_start, p.period_end, \
-     p.status, p.version, a.transmitted_at \
+const PAYABLE_COLUMNS: &str = "SELECT p.id, p.item, p.base_fen, a.period_type, p.period_start, \
+     p.period_end, p.status, p.version, a.transmitted_at \
      FROM payables p JOIN assessments a ON a.id = p.assessment_id";
 
 /// A declaration to create: its lines are priced payables with the versions they were read at.

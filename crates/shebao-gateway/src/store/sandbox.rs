@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use shebao_core::period::PeriodType;
 use shebao_core::policy::InsuranceItem;
-use shebao_core::{Amount, YearMonth};
+use shebao_core::{Amount, IdType, YearMonth};
 
 use super::{Store, from_text, to_text};
 
@@ -13,6 +13,7 @@ const SEEDED: &str = "sandbox_seeded_at";
 pub struct SeedPerson {
     pub id: String,
     pub name: &'static str,
+    pub id_type: IdType,
     pub id_number: &'static str,
     pub insured: bool,
     pub assessments: Vec<SeedAssessment>,
@@ -73,9 +74,11 @@ impl Store {
         }
         for person in people {
             sqlx::query(
-                "INSERT INTO population (id, id_number, name, insured) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO population (id, id_type, id_number, name, insured) \
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(&person.id)
+            .bind(to_text(&person.id_type))
             .bind(person.id_number)
             .bind(person.name)
             .bind(i64::from(person.insured))

@@ -24,6 +24,8 @@ pub const MA_XIAOYAN: (&str, &str) = ("马小燕", "640104199003150022");
 pub const WANG_JIANGUO: (&str, &str) = ("王建国", "64020219850720001X");
 pub const MA_FUHAI: (&str, &str) = ("马福海", "64030319781108003X");
 pub const ZHANG_XIAOMEI: (&str, &str) = ("张晓梅", "640104199003150049");
+/// The sandbox person who holds a 港澳台居民居住证 (residence permit) instead of a resident ID card.
+pub const CHEN_JIAXIN: (&str, &str) = ("陈嘉欣", "810000199203050027");
 
 /// Everything every test gateway logged, to check that no personal data gets there.
 pub fn captured_logs() -> String {
@@ -100,12 +102,19 @@ pub fn config(dir: &TempDir, sandbox: bool, sandbox_date: Option<NaiveDate>) -> 
         bind: "127.0.0.1:0".parse().unwrap(),
         tax_office: (!sandbox).then(|| TEST_TAX_OFFICE.to_owned()),
         verify_origin: (!sandbox).then(|| TEST_VERIFY_ORIGIN.to_owned()),
+        policy_path: None,
     }
 }
 
 pub async fn launch(dir: TempDir, sandbox: bool, sandbox_date: Option<NaiveDate>) -> TestGateway {
+    let config = config(&dir, sandbox, sandbox_date);
+    launch_with(dir, config).await
+}
+
+/// A gateway started with `config`, whose database lives in `dir`.
+pub async fn launch_with(dir: TempDir, config: GatewayConfig) -> TestGateway {
     capture_logs();
-    let gateway = start(config(&dir, sandbox, sandbox_date)).await.unwrap();
+    let gateway = start(config).await.unwrap();
     let origin = gateway.origin.clone();
     TestGateway {
         host: origin.trim_start_matches("http://").to_owned(),
@@ -358,6 +367,18 @@ impl TestGateway {
     }
 
     pub async fn confirm_call(&self, device: &Device, name: &str, id_number: &str) -> Answer {
+        self.confirm_document_call(device, name, "resident_id_card", id_number)
+            .await
+    }
+
+    /// Confirms with a document of `id_type` (its wire name), with a fresh captcha.
+    pub async fn confirm_document_call(
+        &self,
+        device: &Device,
+        name: &str,
+        id_type: &str,
+        id_number: &str,
+    ) -> Answer {
         let (captcha_id, answer) = self.captcha(device).await;
         self.call(
             device,
@@ -365,7 +386,7 @@ impl TestGateway {
                 "/v1/identity/confirmations",
                 &json!({
                     "name": name,
-                    "id_type": "resident_id_card",
+                    "id_type": id_type,
                     "id_number": id_number,
                     "captcha_id": captcha_id,
                     "captcha_answer": answer,
@@ -480,20 +501,27 @@ impl TestGateway {
         person: (&str, &str),
     ) -> (String, Value, Value) {
         let token = self.confirm(device, person).await;
-        let declaration = self.declare_all(device, &token).await;
+        let (declaration, paid) = self.pay_all(device, &token).await;
+        (token, declaration, paid)
+    }
+
+    /// Declares all payables of the confirmed person and pays them on the cashier page;
+    /// returns the declaration and the paid order.
+    pub async fn pay_all(&self, device: &Device, token: &str) -> (Value, Value) {
+        let declaration = self.declare_all(device, token).await;
         let order = self
-            .create_order(device, &token, declaration["id"].as_str().unwrap())
+            .create_order(device, token, declaration["id"].as_str().unwrap())
             .await;
         assert_eq!(order.status, 201, "{}", order.text());
         let order_id = order.json()["id"].as_str().unwrap().to_owned();
-        let attempt = self.create_attempt(device, &token, &order_id).await;
+        let attempt = self.create_attempt(device, token, &order_id).await;
         let (status, page) = self
             .pay_on_cashier(attempt["pay_url"].as_str().unwrap())
             .await;
         assert_eq!(status, 200, "{page}");
-        let paid = self.wait_order(device, &token, &order_id, 10).await;
+        let paid = self.wait_order(device, token, &order_id, 10).await;
         assert_eq!(paid["status"], "paid");
-        (token, declaration, paid)
+        (declaration, paid)
     }
 
     /// `POST /v1/certificates` for an order, with a fresh idempotency key.
