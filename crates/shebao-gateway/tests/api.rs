@@ -875,6 +875,25 @@ async fn should_confirm_and_pay_for_a_person_holding_a_residence_permit() {
     let certificate = issued.json();
     assert_eq!(certificate["id_type"], "residence_permit_hmt");
     assert_eq!(certificate["id_number_masked"], "810000********0027");
+
+    // The public verification page names the holder's document type, masked number only.
+    let qr_text = certificate["qr_text"].as_str().unwrap();
+    let encoded = qr_text.rsplit_once("/C/").unwrap().1;
+    let page = gw
+        .http
+        .get(gw.url(&format!("/C/{encoded}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<dt>证件类型</dt><dd>港澳台居民居住证</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("810000********0027"));
+    assert!(!page.contains(CHEN_JIAXIN.1) && !page.contains(CHEN_JIAXIN.0));
 }
 
 /// The payable id the sandbox seed gives person `key` for the period opening in `first`.

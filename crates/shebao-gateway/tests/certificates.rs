@@ -261,6 +261,7 @@ async fn should_verify_a_certificate_on_the_public_page() {
         r#"name="viewport""#,
         "真实有效",
         "马*燕",
+        "<dt>证件类型</dt><dd>居民身份证</dd>",
         "640104********0022",
         "¥991.00",
         "2025年06月 至 2025年06月",

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
 import { ERROR_CODES } from '../generated/error-codes';
-import en from './en';
-import { createAppI18n, errorText } from './index';
+import { documentTypes } from '../test-support/fake-backend';
+import en, { idTypeNamesEn } from './en';
+import { createAppI18n, errorText, idTypeName } from './index';
 import zhCN from './zh-CN';
 
 const rustSources = import.meta.glob('../../../crates/shebao-core/src/error.rs', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
+const idSources = import.meta.glob('../../../crates/shebao-core/src/id.rs', {
   query: '?raw',
   import: 'default',
   eager: true,
@@ -65,5 +71,33 @@ describe('error texts', () => {
     const codes = [...(source ?? '').matchAll(/Self::\w+ => "([a-z0-9_]+)"/g)].map((m) => m[1]);
 
     expect([...ERROR_CODES]).toEqual(codes);
+  });
+});
+
+describe('document type names', () => {
+  const [source] = Object.values(idSources) as string[];
+  // `IdType::as_str` and `IdType::display_name_zh` are the only arms of the form
+  // `Self::Variant => "text"` in id.rs: wire names are lower-case ASCII, names are Chinese.
+  const arms = [...(source ?? '').matchAll(/Self::(\w+) => "([^"]+)"/g)];
+  const wire = arms.filter((m) => /^[a-z_0-9]+$/.test(m[2] ?? '')).map((m) => m[2]);
+  const chinese = arms.filter((m) => !/^[a-z_0-9]+$/.test(m[2] ?? '')).map((m) => m[2]);
+
+  it("should mirror the core's types in the fake id_types answer and the English names", () => {
+    expect(wire).toHaveLength(6);
+    expect(documentTypes.map((info) => info.id_type)).toEqual(wire);
+    expect(documentTypes.map((info) => info.display_name_zh)).toEqual(chinese);
+    expect(Object.keys(idTypeNamesEn).sort()).toEqual([...wire].sort());
+  });
+
+  it("should show the core's Chinese name in Chinese and the English name in English", () => {
+    const permit = {
+      id_type: 'residence_permit_hmt',
+      display_name_zh: '港澳台居民居住证',
+    } as const;
+
+    expect(idTypeName(permit, 'zh-CN')).toBe('港澳台居民居住证');
+    expect(idTypeName(permit, 'en')).toBe(
+      'Residence permit for Hong Kong, Macao and Taiwan residents',
+    );
   });
 });
