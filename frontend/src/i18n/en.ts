@@ -73,6 +73,7 @@ const en: Messages = {
     idNumber: 'ID number',
     idNumberPlaceholder: 'Enter the ID number',
     idNumberRequired: 'Enter the ID number',
+    refusalWithRule: '{refusal} {rule}',
     idRules: {
       resident_id_card: 'A resident ID number has 18 characters: 17 digits, then a digit or X.',
       residence_permit_hmt:

@@ -59,6 +59,7 @@ const zhCN = {
     idNumber: '证件号码',
     idNumberPlaceholder: '请输入证件号码',
     idNumberRequired: '请输入证件号码',
+    refusalWithRule: '{refusal}{rule}',
     // The shape of each document's number, shown after a length, character or prefix refusal.
     idRules: {
       resident_id_card: '居民身份证号码为 18 位：17 位数字，最后一位是数字或 X。',
