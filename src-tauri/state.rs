@@ -11,7 +11,7 @@ use serde::Serialize;
 use shebao_client::{Client, ClientError, TrustedKeys};
 use shebao_core::sign;
 use shebao_core::wire::{KeySet, KeyUse};
-use shebao_gateway::{GatewayConfig, RunningGateway};
+use shebao_gateway::{Database, GatewayConfig, RunningGateway};
 use tracing_appender::non_blocking::WorkerGuard;
 use zeroize::Zeroizing;
 
@@ -67,7 +67,8 @@ impl AppState {
         log_guard: WorkerGuard,
     ) -> Result<Self, SetupError> {
         let gateway = shebao_gateway::start(GatewayConfig {
-            database_path: data_dir.join("sandbox-gateway.sqlite3"),
+            database: Database::Sqlite(data_dir.join("sandbox-gateway.sqlite3")),
+            database_max_connections: None,
             sandbox: true,
             sandbox_date,
             bind: std::net::SocketAddr::from(([127, 0, 0, 1], sandbox_port(&data_dir))),

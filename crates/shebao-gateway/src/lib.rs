@@ -3,7 +3,8 @@
 //! attempts, and (in sandbox mode) fictional people and a simulated UnionPay channel.
 //!
 //! The Tauri app embeds it in-process with [`start`]; the `shebao-gateway` binary runs the
-//! same thing as a standalone server.
+//! same thing as a standalone server, on SQLite or PostgreSQL ([`Database`]), and its operator
+//! commands through [`Maintenance`].
 
 mod app;
 mod captcha;
@@ -15,6 +16,7 @@ mod html;
 mod idempotency;
 mod ids;
 mod keys;
+mod maintenance;
 mod routes;
 mod sandbox;
 mod signed;
@@ -22,7 +24,6 @@ mod state;
 mod store;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,14 +37,20 @@ use crate::clock::Clock;
 use crate::state::{AppState, Inner};
 use crate::store::Store;
 
+pub use crate::maintenance::{DeviceStatus, Maintenance, Revocation};
+pub use crate::store::Database;
+
 /// How long [`RunningGateway::shutdown`] waits for open connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// How a gateway starts.
 #[derive(Debug, Clone)]
 pub struct GatewayConfig {
-    /// The SQLite file; created (with its folder) and migrated when missing.
-    pub database_path: PathBuf,
+    /// The database: a SQLite file, created (with its folder) when missing, or a PostgreSQL
+    /// database. Migrated on start either way.
+    pub database: Database,
+    /// Pool size of this process. Unset: 4 on SQLite, 10 on PostgreSQL.
+    pub database_max_connections: Option<u32>,
     /// Fictional people, the simulated channel and the sandbox-only routes.
     pub sandbox: bool,
     /// The sandbox's "today"; only allowed with `sandbox`. Unset: the date in UTC+8.
@@ -158,12 +165,7 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
     let clock = Clock::new(config.sandbox_date);
     let policy = PolicyTable::ningxia()?;
 
-    if let Some(folder) = config.database_path.parent()
-        && !folder.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(folder).map_err(GatewayError::Folder)?;
-    }
-    let store = Store::open(&config.database_path).await?;
+    let store = open_store(&config.database, config.database_max_connections).await?;
     store.migrate().await?;
     let keys = keys::load_or_create(&store, clock.now()).await?;
     if config.sandbox {
@@ -226,6 +228,20 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
         janitor,
         store,
     })
+}
+
+/// Connects to the database, first creating a SQLite file's folder.
+async fn open_store(
+    database: &Database,
+    max_connections: Option<u32>,
+) -> Result<Store, GatewayError> {
+    if let Database::Sqlite(path) = database
+        && let Some(folder) = path.parent()
+        && !folder.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(folder).map_err(GatewayError::Folder)?;
+    }
+    Ok(Store::open(database, max_connections).await?)
 }
 
 /// The origin clients use: an unspecified bind address is reached through loopback.

@@ -9,13 +9,13 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use shebao_core::sign;
 use support::{
-    Call, MA_FUHAI, MA_XIAOYAN, WANG_JIANGUO, ZHANG_XIAOMEI, captured_logs, non_sandbox, sandbox,
-    unix_now,
+    Backend, Call, MA_FUHAI, MA_XIAOYAN, WANG_JIANGUO, ZHANG_XIAOMEI, captured_logs, non_sandbox,
+    on_every_backend, sandbox, unix_now,
 };
 
-#[tokio::test]
-async fn should_take_a_person_from_enrollment_to_a_paid_order() {
-    let gw = sandbox().await;
+on_every_backend!(should_take_a_person_from_enrollment_to_a_paid_order);
+async fn should_take_a_person_from_enrollment_to_a_paid_order(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
 
     // Identity, with the captcha answer from the sandbox route.
@@ -168,9 +168,9 @@ async fn should_take_a_person_from_enrollment_to_a_paid_order() {
     gw.shutdown().await;
 }
 
-#[tokio::test]
-async fn should_price_monthly_and_quarterly_assessments_of_other_people() {
-    let gw = sandbox().await;
+on_every_backend!(should_price_monthly_and_quarterly_assessments_of_other_people);
+async fn should_price_monthly_and_quarterly_assessments_of_other_people(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
 
     // A lower-case x is the same number.
@@ -212,9 +212,9 @@ async fn should_price_monthly_and_quarterly_assessments_of_other_people() {
     assert_eq!(list, json!({"items": [], "total": "0.00"}));
 }
 
-#[tokio::test]
-async fn should_sign_every_answer_and_bind_the_request_nonce() {
-    let gw = sandbox().await;
+on_every_backend!(should_sign_every_answer_and_bind_the_request_nonce);
+async fn should_sign_every_answer_and_bind_the_request_nonce(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
 
     // A refusal of a handler is signed.
@@ -244,9 +244,9 @@ async fn should_sign_every_answer_and_bind_the_request_nonce() {
     assert_eq!(answer.json()["request_id"], answer.request_id());
 }
 
-#[tokio::test]
-async fn should_refuse_requests_in_the_protocol_order() {
-    let gw = sandbox().await;
+on_every_backend!(should_refuse_requests_in_the_protocol_order);
+async fn should_refuse_requests_in_the_protocol_order(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let body = json!({"purpose": "identity"});
 
@@ -316,9 +316,9 @@ async fn should_refuse_requests_in_the_protocol_order() {
     assert_eq!(revoked.code(), "device_revoked");
 }
 
-#[tokio::test]
-async fn should_replay_an_idempotent_request_and_refuse_a_reused_key() {
-    let gw = sandbox().await;
+on_every_backend!(should_replay_an_idempotent_request_and_refuse_a_reused_key);
+async fn should_replay_an_idempotent_request_and_refuse_a_reused_key(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     let payables = gw
@@ -380,9 +380,9 @@ async fn should_replay_an_idempotent_request_and_refuse_a_reused_key() {
     assert_eq!(upper.code(), "validation_failed");
 }
 
-#[tokio::test]
-async fn should_consume_a_captcha_whatever_the_answer() {
-    let gw = sandbox().await;
+on_every_backend!(should_consume_a_captcha_whatever_the_answer);
+async fn should_consume_a_captcha_whatever_the_answer(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let (captcha_id, answer) = gw.captcha(&device).await;
     let confirm = |answer: &str| {
@@ -419,9 +419,9 @@ async fn should_consume_a_captcha_whatever_the_answer() {
     assert_eq!(foreign.code(), "captcha_invalid");
 }
 
-#[tokio::test]
-async fn should_answer_an_unknown_person_and_a_wrong_name_alike() {
-    let gw = sandbox().await;
+on_every_backend!(should_answer_an_unknown_person_and_a_wrong_name_alike);
+async fn should_answer_an_unknown_person_and_a_wrong_name_alike(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
 
     // A valid number that is not in the register, and a registered number with another name.
@@ -449,9 +449,9 @@ async fn should_answer_an_unknown_person_and_a_wrong_name_alike() {
     assert!(!malformed.text().contains("check"));
 }
 
-#[tokio::test]
-async fn should_refuse_identity_tokens_of_other_devices() {
-    let gw = sandbox().await;
+on_every_backend!(should_refuse_identity_tokens_of_other_devices);
+async fn should_refuse_identity_tokens_of_other_devices(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
 
@@ -471,9 +471,9 @@ async fn should_refuse_identity_tokens_of_other_devices() {
     assert_eq!(forged.code(), "identity_token_invalid");
 }
 
-#[tokio::test]
-async fn should_refuse_declaring_a_payable_twice_and_a_second_open_order() {
-    let gw = sandbox().await;
+on_every_backend!(should_refuse_declaring_a_payable_twice_and_a_second_open_order);
+async fn should_refuse_declaring_a_payable_twice_and_a_second_open_order(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     let payables = gw
@@ -528,9 +528,9 @@ async fn should_refuse_declaring_a_payable_twice_and_a_second_open_order() {
     assert_eq!(unknown.code(), "not_found");
 }
 
-#[tokio::test]
-async fn should_apply_a_channel_notification_once() {
-    let gw = sandbox().await;
+on_every_backend!(should_apply_a_channel_notification_once);
+async fn should_apply_a_channel_notification_once(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     let declaration = gw.declare_all(&device, &token).await;
@@ -594,9 +594,9 @@ async fn should_apply_a_channel_notification_once() {
     assert!(unsigned.headers().contains_key("request-id"));
 }
 
-#[tokio::test]
-async fn should_reuse_a_pending_attempt_instead_of_opening_a_second_cashier() {
-    let gw = sandbox().await;
+on_every_backend!(should_reuse_a_pending_attempt_instead_of_opening_a_second_cashier);
+async fn should_reuse_a_pending_attempt_instead_of_opening_a_second_cashier(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     let declaration = gw.declare_all(&device, &token).await;
@@ -659,9 +659,9 @@ async fn should_reuse_a_pending_attempt_instead_of_opening_a_second_cashier() {
     assert_eq!(refused.code(), "declaration_not_payable");
 }
 
-#[tokio::test]
-async fn should_end_a_long_poll_when_the_wait_is_over() {
-    let gw = sandbox().await;
+on_every_backend!(should_end_a_long_poll_when_the_wait_is_over);
+async fn should_end_a_long_poll_when_the_wait_is_over(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     let declaration = gw.declare_all(&device, &token).await;
@@ -681,9 +681,9 @@ async fn should_end_a_long_poll_when_the_wait_is_over() {
     assert_eq!(too_long.json()["fields"], json!(["wait"]));
 }
 
-#[tokio::test]
-async fn should_not_expose_sandbox_routes_outside_sandbox_mode() {
-    let gw = non_sandbox().await;
+on_every_backend!(should_not_expose_sandbox_routes_outside_sandbox_mode);
+async fn should_not_expose_sandbox_routes_outside_sandbox_mode(backend: Backend) {
+    let gw = non_sandbox(&backend).await;
     let answer = gw
         .http
         .get(gw.url("/sandbox/captchas/x/answer"))
@@ -724,16 +724,16 @@ async fn should_not_expose_sandbox_routes_outside_sandbox_mode() {
     }
 }
 
-#[tokio::test]
-async fn should_keep_keys_and_seed_across_restarts() {
-    let gw = sandbox().await;
+on_every_backend!(should_keep_keys_and_seed_across_restarts);
+async fn should_keep_keys_and_seed_across_restarts(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let key_set = serde_json::to_value(&gw.key_set).unwrap();
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     gw.declare_all(&device, &token).await;
-    let dir = gw.shutdown().await;
+    let db = gw.shutdown().await;
 
-    let gw = support::launch(dir, true, Some(support::SANDBOX_DATE.parse().unwrap())).await;
+    let gw = support::launch(db, true, Some(support::sandbox_date())).await;
     assert_eq!(serde_json::to_value(&gw.key_set).unwrap(), key_set);
     let published: Value = gw
         .http
@@ -757,7 +757,7 @@ async fn should_keep_keys_and_seed_across_restarts() {
 /// POSTs a notification signed with the sandbox channel's key (read from its books).
 async fn notify(
     gw: &support::TestGateway,
-    db: &sqlx::SqlitePool,
+    db: &sqlx::AnyPool,
     notification: &Value,
 ) -> (u16, Value) {
     let secret: String = sqlx::query_scalar(
@@ -786,9 +786,9 @@ async fn notify(
     (status, response.json().await.unwrap())
 }
 
-#[tokio::test]
-async fn should_list_unpaid_declarations_with_the_payment_to_resume() {
-    let gw = sandbox().await;
+on_every_backend!(should_list_unpaid_declarations_with_the_payment_to_resume);
+async fn should_list_unpaid_declarations_with_the_payment_to_resume(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     let declaration = gw.declare_all(&device, &token).await;

@@ -1,7 +1,7 @@
 //! Sandbox mode: fictional people, the simulated UnionPay channel, and the routes that exist
 //! only here (the captcha answer for automated journeys, the sandbox's date).
 
-mod seed;
+pub mod seed;
 pub mod unionpay;
 
 use axum::extract::{Path, State};

@@ -39,7 +39,7 @@ const RETRY_DELAYS_MS: [u64; 6] = [0, 500, 1_000, 2_000, 4_000, 8_000];
 pub async fn ensure_key(store: &Store, now: i64) -> Result<(), GatewayError> {
     if store.sandbox_channel_secret(CHANNEL).await?.is_none() {
         let key = SigningKey::generate(&mut OsRng);
-        store
+        let created = store
             .insert_sandbox_channel_key(
                 CHANNEL,
                 &sign::public_key_b64(&key),
@@ -47,7 +47,9 @@ pub async fn ensure_key(store: &Store, now: i64) -> Result<(), GatewayError> {
                 now,
             )
             .await?;
-        tracing::info!(channel = CHANNEL, "created the sandbox channel key");
+        if created {
+            tracing::info!(channel = CHANNEL, "created the sandbox channel key");
+        }
     }
     Ok(())
 }
