@@ -16,6 +16,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config webkit2gtk-driver
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-dev zbar-tools fonts-noto-cjk imagemagick
+  postgresql
 )
 
 # apt-get that waits for a dpkg/apt lock held by another apt (e.g. unattended upgrades) instead of failing.

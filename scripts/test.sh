@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI checks, in order, stopping at the first failure:
-# setup → rustfmt → clippy → Rust tests → frontend lint/typecheck/tests → e2e harness checks →
-# debug build of the app → the end-to-end journeys (WebdriverIO + tauri-driver under Xvfb,
+# setup → rustfmt → clippy → Rust tests (the gateway's on SQLite and on a throwaway PostgreSQL) →
+# frontend lint/typecheck/tests → e2e harness checks → debug build of the app → the end-to-end journeys (WebdriverIO + tauri-driver under Xvfb,
 # in a private D-Bus session with an unlocked gnome-keyring).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -51,11 +51,13 @@ require_file package.json "the npm workspaces are not there yet"
 
 step "rustfmt" cargo fmt --all -- --check
 step "clippy" cargo clippy --workspace --all-targets -- -D warnings
+# The Rust tests run with a throwaway PostgreSQL cluster (SHEBAO_TEST_POSTGRES_URL), so the
+# gateway's suite runs on PostgreSQL as well as SQLite.
 if cargo nextest --version >/dev/null 2>&1; then
-  step "rust tests (nextest)" cargo nextest run --workspace
+  step "rust tests (nextest, SQLite + PostgreSQL)" bash scripts/with-postgres.sh cargo nextest run --workspace
   step "rust doctests" cargo test --workspace --doc
 else
-  step "rust tests" cargo test --workspace
+  step "rust tests (SQLite + PostgreSQL)" bash scripts/with-postgres.sh cargo test --workspace
 fi
 
 step "frontend lint" npm run lint --workspace frontend

@@ -150,9 +150,12 @@ fn settings(cli: &Cli) -> Result<Settings, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Logs go to stderr; stdout carries the commands' output.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx::postgres::notice=warn")),
         )
         .init();
 
@@ -161,15 +164,11 @@ async fn main() -> ExitCode {
         Ok(settings) => settings,
         Err(error) => return fail(&format!("invalid settings: {error}")),
     };
-    let database = match Database::parse(
-        settings
-            .database_url
-            .as_deref()
-            .unwrap_or(DEFAULT_DATABASE),
-    ) {
-        Ok(database) => database,
-        Err(error) => return fail(&format!("invalid settings: {error}")),
-    };
+    let database =
+        match Database::parse(settings.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)) {
+            Ok(database) => database,
+            Err(error) => return fail(&format!("invalid settings: {error}")),
+        };
     match cli.command {
         Command::Serve(_) => serve(database, settings).await,
         Command::Migrate => {

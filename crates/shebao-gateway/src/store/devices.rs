@@ -77,10 +77,11 @@ impl Store {
 
     /// Every enrolled device, oldest first.
     pub async fn devices(&self) -> Result<Vec<DeviceSummary>, sqlx::Error> {
-        let rows: Vec<(String, i64, Option<i64>)> =
-            sqlx::query_as("SELECT id, created_at, revoked_at FROM devices ORDER BY created_at, id")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT id, created_at, revoked_at FROM devices ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .into_iter()
             .map(|(id, created_at, revoked_at)| DeviceSummary {
@@ -93,14 +94,13 @@ impl Store {
 
     /// Marks a device revoked: from then on its signed requests are refused.
     pub async fn revoke_device(&self, id: &str, now: i64) -> Result<Revocation, sqlx::Error> {
-        let revoked = sqlx::query(
-            "UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
+        let revoked =
+            sqlx::query("UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(id)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
         if revoked == 1 {
             return Ok(Revocation::Revoked);
         }

@@ -126,9 +126,9 @@ fn redacted(url: &str) -> String {
 /// but letters and digits is percent-encoded, so that spaces, `?`, `#`, `%`, Windows drive
 /// letters and backslashes all come back as they were.
 fn sqlite_url(path: &Path) -> Result<String, sqlx::Error> {
-    let text = path.to_str().ok_or_else(|| {
-        sqlx::Error::Configuration("the SQLite path is not valid UTF-8".into())
-    })?;
+    let text = path
+        .to_str()
+        .ok_or_else(|| sqlx::Error::Configuration("the SQLite path is not valid UTF-8".into()))?;
     Ok(format!(
         "sqlite:{}?mode=rwc",
         utf8_percent_encode(text, NON_ALPHANUMERIC)
@@ -161,12 +161,11 @@ impl Store {
             Database::Sqlite(path) => (sqlite_url(path)?, Backend::Sqlite),
             Database::Postgres(url) => (url.clone(), Backend::Postgres),
         };
-        let options = AnyPoolOptions::new().max_connections(max_connections.unwrap_or(
-            match backend {
+        let options =
+            AnyPoolOptions::new().max_connections(max_connections.unwrap_or(match backend {
                 Backend::Sqlite => SQLITE_CONNECTIONS,
                 Backend::Postgres => POSTGRES_CONNECTIONS,
-            },
-        ));
+            }));
         let pool = match backend {
             // sqlx's SQLite defaults already turn foreign keys on and wait 5 s on a busy
             // database; the journal mode is the one setting a URL can't carry.
@@ -192,7 +191,11 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self.backend {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await,
-            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await,
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.pool)
+                    .await
+            }
         }
     }
 

@@ -75,10 +75,12 @@ macro_rules! on_every_backend {
 pub(crate) use on_every_backend;
 
 /// A test's own database: a SQLite file in a temporary folder, or a fresh PostgreSQL database.
-/// It outlives the gateways started on it, so a test can restart one.
+/// It outlives the gateways started on it, so a test can restart one; clones share it, so
+/// several gateways can run on it at once.
+#[derive(Clone)]
 pub struct TestDatabase {
     /// A temporary folder (the SQLite file's, or spare on PostgreSQL).
-    pub dir: TempDir,
+    pub dir: Arc<TempDir>,
     pub database: Database,
 }
 
@@ -87,9 +89,14 @@ impl TestDatabase {
         let dir = TempDir::new().unwrap();
         let database = match backend {
             Backend::Sqlite => Database::Sqlite(dir.path().join("gateway.sqlite3")),
-            Backend::Postgres(admin_url) => Database::Postgres(fresh_postgres_database(admin_url).await),
+            Backend::Postgres(admin_url) => {
+                Database::Postgres(fresh_postgres_database(admin_url).await)
+            }
         };
-        Self { dir, database }
+        Self {
+            dir: Arc::new(dir),
+            database,
+        }
     }
 
     /// The URL a second connection (another gateway process, a check) opens.
@@ -118,9 +125,11 @@ impl TestDatabase {
 /// Creates `test_<random>` on the server and returns its URL.
 async fn fresh_postgres_database(admin_url: &str) -> String {
     let name = format!("test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap_or_else(|error| {
-        panic!("cannot reach the PostgreSQL server of {POSTGRES_URL_VARIABLE}: {error}")
-    });
+    let mut admin = sqlx::PgConnection::connect(admin_url)
+        .await
+        .unwrap_or_else(|error| {
+            panic!("cannot reach the PostgreSQL server of {POSTGRES_URL_VARIABLE}: {error}")
+        });
     sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .await
