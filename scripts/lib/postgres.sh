@@ -40,7 +40,10 @@ postgres_start() {
   if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
     die "running as root needs the postgres system user (Debian's postgresql package creates it)"
   fi
-  _pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/shebao-postgres.XXXXXX")"
+  # As root the server's user must reach the folder: /tmp, not a private $TMPDIR.
+  local base="${TMPDIR:-/tmp}"
+  [ "$(id -u)" -eq 0 ] && base=/tmp
+  _pg_dir="$(mktemp -d "$base/shebao-postgres.XXXXXX")"
   mkdir -p "$_pg_dir/socket"
   [ "$(id -u)" -eq 0 ] && chown -R postgres: "$_pg_dir"
   _pg_as_owner "$_pg_bin/initdb" --pgdata="$_pg_dir/data" --username=shebao --auth=trust \
