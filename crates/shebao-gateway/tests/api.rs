@@ -325,37 +325,19 @@ async fn should_replay_an_idempotent_request_and_refuse_a_reused_key(backend: Ba
         .call(&device, Call::get("/v1/payables").token(&token))
         .await
         .json();
-    let body = json!({"payable_ids": [payables["items"][0]["id"]]});
+    let payable_ids = json!([payables["items"][0]["id"]]);
+    let body = json!({"payable_ids": payable_ids});
     let key = uuid::Uuid::new_v4().to_string();
 
-    let first = gw
-        .call(
-            &device,
-            Call::post("/v1/declarations", &body)
-                .key(&key)
-                .token(&token),
-        )
-        .await;
+    let first = gw.declare(&device, &token, &payable_ids, &key).await;
     assert_eq!(first.status, 201);
-    let again = gw
-        .call(
-            &device,
-            Call::post("/v1/declarations", &body)
-                .key(&key)
-                .token(&token),
-        )
-        .await;
+    let again = gw.declare(&device, &token, &payable_ids, &key).await;
     assert_eq!(again.status, 201);
     assert_eq!(again.body, first.body);
     assert_ne!(again.request_id(), first.request_id());
 
     let other = gw
-        .call(
-            &device,
-            Call::post("/v1/declarations", &json!({"payable_ids": ["pay_other"]}))
-                .key(&key)
-                .token(&token),
-        )
+        .declare(&device, &token, &json!(["pay_other"]), &key)
         .await;
     assert_eq!(
         (other.status, other.code()),

@@ -72,25 +72,11 @@ async fn should_share_nonces_and_idempotent_responses_between_gateways(backend: 
         .call(&device, Call::get("/v1/payables").token(&token))
         .await
         .json();
-    let declare = json!({"payable_ids": [payables["items"][0]["id"]]});
+    let declare = json!([payables["items"][0]["id"]]);
     let key = uuid::Uuid::new_v4().to_string();
-    let declared = first
-        .call(
-            &device,
-            Call::post("/v1/declarations", &declare)
-                .key(&key)
-                .token(&token),
-        )
-        .await;
+    let declared = first.declare(&device, &token, &declare, &key).await;
     assert_eq!(declared.status, 201, "{}", declared.text());
-    let again = second
-        .call(
-            &device,
-            Call::post("/v1/declarations", &declare)
-                .key(&key)
-                .token(&token),
-        )
-        .await;
+    let again = second.declare(&device, &token, &declare, &key).await;
     assert_eq!(again.status, 201);
     assert_eq!(again.body, declared.body);
     assert_ne!(again.nonce, declared.nonce);
@@ -103,12 +89,7 @@ async fn should_share_nonces_and_idempotent_responses_between_gateways(backend: 
 
     // The same key with another body is refused by either gateway.
     let reused = second
-        .call(
-            &device,
-            Call::post("/v1/declarations", &json!({"payable_ids": ["pay_other"]}))
-                .key(&key)
-                .token(&token),
-        )
+        .declare(&device, &token, &json!(["pay_other"]), &key)
         .await;
     assert_eq!(reused.code(), "idempotency_key_reused");
 

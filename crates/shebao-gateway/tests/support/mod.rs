@@ -535,6 +535,23 @@ impl TestGateway {
         declared.json()
     }
 
+    /// `POST /v1/declarations` of `payable_ids` under an idempotency key.
+    pub async fn declare(
+        &self,
+        device: &Device,
+        token: &str,
+        payable_ids: &Value,
+        key: &str,
+    ) -> Answer {
+        self.call(
+            device,
+            Call::post("/v1/declarations", &json!({"payable_ids": payable_ids}))
+                .key(key)
+                .token(token),
+        )
+        .await
+    }
+
     pub async fn create_order(&self, device: &Device, token: &str, declaration_id: &str) -> Answer {
         self.call(
             device,
