@@ -1,4 +1,5 @@
-//! `shebao-gateway serve`: the reference gateway as a standalone server.
+//! `shebao-gateway serve`: the reference gateway as a standalone server. Logs are JSON lines
+//! on standard output; SIGTERM or Ctrl-C stops it gracefully.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -22,7 +23,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve until Ctrl-C.
+    /// Serve until SIGTERM or Ctrl-C.
     Serve {
         /// The SQLite file (created and migrated when missing).
         #[arg(long)]
@@ -49,6 +50,9 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
+        .json()
+        .with_current_span(true)
+        .with_span_list(false)
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
@@ -78,11 +82,28 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("shebao-gateway listening on {}", gateway.origin);
 
-    if let Err(error) = tokio::signal::ctrl_c().await {
-        eprintln!("cannot wait for Ctrl-C: {error}");
+    if let Err(error) = stop_signal().await {
+        eprintln!("cannot wait for a stop signal: {error}");
     }
+    tracing::info!("stop signal received; finishing requests in flight");
     gateway.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// SIGTERM (what service managers and orchestrators send) or Ctrl-C.
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = terminate.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
 }

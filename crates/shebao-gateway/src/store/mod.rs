@@ -4,6 +4,7 @@
 
 mod certificates;
 mod devices;
+mod health;
 mod idempotency;
 mod identity;
 mod keys;
@@ -23,6 +24,7 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, Transaction};
 
 pub use certificates::{InsertCertificate, NewCertificateRow, StoredCertificate};
+pub use health::Unready;
 pub use idempotency::{Claim, Fingerprint, StoredResponse};
 pub use keys::StoredKey;
 pub use payments::{
