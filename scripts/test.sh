@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything CI checks, in order, stopping at the first failure:
-# setup → rustfmt → clippy → Rust tests → frontend lint/typecheck/tests → e2e harness checks →
+# setup → rustfmt → clippy → Rust tests → schemathesis against the sandbox gateway → frontend lint/typecheck/tests → e2e harness checks →
 # debug build of the app → the end-to-end journeys (WebdriverIO + tauri-driver under Xvfb,
 # in a private D-Bus session with an unlocked gnome-keyring).
 set -euo pipefail
@@ -57,6 +57,8 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   step "rust tests" cargo test --workspace
 fi
+
+step "gateway API fuzzing (schemathesis)" bash scripts/schemathesis.sh
 
 step "frontend lint" npm run lint --workspace frontend
 step "frontend typecheck" npm run typecheck --workspace frontend

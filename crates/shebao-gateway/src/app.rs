@@ -160,3 +160,92 @@ async fn request_id(mut request: Request, next: Next) -> Response {
 async fn not_found() -> ApiError {
     ApiError::not_found()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::collections::BTreeSet;
+
+    use tokio::sync::watch;
+
+    use super::*;
+    use crate::GatewayConfig;
+
+    /// The paths an axum router serves, read from its `Debug` output (axum has no other way
+    /// to list them): the `Node { paths: {RouteId(n): "/path", ...} }` of its path router,
+    /// which comes before the fallback router's.
+    fn served_paths(router: &Router) -> BTreeSet<String> {
+        let debug = format!("{router:?}");
+        let (path_router, _) = debug.split_once("fallback_router").unwrap();
+        let mut paths = BTreeSet::new();
+        let mut rest = path_router;
+        while let Some(start) = rest.find("Node { paths: {") {
+            let block = &rest[start..];
+            let end = block.find("} }").unwrap();
+            for quoted in block[..end].split('"').skip(1).step_by(2) {
+                if !quoted.contains("__private__axum") {
+                    paths.insert(quoted.to_owned());
+                }
+            }
+            rest = &block[end..];
+        }
+        paths
+    }
+
+    async fn built(sandbox: bool) -> (Router, Document) {
+        let dir = tempfile::TempDir::new().unwrap();
+        let config = GatewayConfig {
+            database_path: dir.path().join("gateway.sqlite3"),
+            sandbox,
+            sandbox_date: None,
+            bind: "127.0.0.1:0".parse().unwrap(),
+            tax_office: None,
+            verify_origin: None,
+        };
+        let (_stop, stopped) = watch::channel(false);
+        let state = crate::prepare(
+            &config,
+            "税务局".to_owned(),
+            Some("https://v.example".to_owned()),
+            "http://127.0.0.1:1",
+            stopped,
+        )
+        .await
+        .unwrap();
+        let built = build(state);
+        // The router keeps the pool; the files may go.
+        drop(dir);
+        built
+    }
+
+    #[tokio::test]
+    async fn should_describe_every_route_it_serves() {
+        for sandbox in [true, false] {
+            let (router, document) = built(sandbox).await;
+            let served = served_paths(&router);
+            assert!(
+                served.contains("/v1/identity/confirmations") && served.contains("/ready"),
+                "the router's paths could not be read: {served:?}"
+            );
+            assert_eq!(
+                served.iter().any(|path| path.starts_with("/sandbox/")),
+                sandbox
+            );
+            let described: BTreeSet<String> = document.paths.paths.keys().cloned().collect();
+            assert_eq!(
+                served, described,
+                "served and described paths differ (sandbox: {sandbox})"
+            );
+        }
+    }
+
+    #[test]
+    fn should_read_the_paths_of_a_plain_router() {
+        let router: Router = Router::new()
+            .route("/a/{id}", axum::routing::get(|| async {}))
+            .route("/b", axum::routing::post(|| async {}));
+        let expected: BTreeSet<String> = ["/a/{id}", "/b"].map(str::to_owned).into();
+        assert_eq!(served_paths(&router), expected);
+    }
+}

@@ -117,6 +117,28 @@ pub async fn launch(dir: TempDir, sandbox: bool, sandbox_date: Option<NaiveDate>
     }
 }
 
+/// A harness for a gateway started elsewhere (the `shebao-gateway` binary) at `origin`,
+/// trusting the key set it publishes.
+pub async fn attach(origin: &str, dir: TempDir) -> TestGateway {
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let key_set: KeySet = http
+        .get(format!("{origin}/.well-known/shebao-keys"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    TestGateway {
+        gateway: None,
+        host: origin.trim_start_matches("http://").to_owned(),
+        key_set,
+        dir,
+        origin: origin.to_owned(),
+        http,
+    }
+}
+
 /// An enrolled device.
 pub struct Device {
     pub id: String,
