@@ -7,7 +7,10 @@
   operations have real tokens and ids.
 - Turns some generated cases into valid ones ("realises" them: real ids, a fresh idempotency
   key, a valid body), every case until its operation has answered a 2xx and a share after
-  that, and leaves the rest as generated to fuzz validation and refusals.
+  that, and leaves the rest as generated to fuzz validation and refusals. The sandbox has one
+  payable per person and the setup declares them all, so a realised declaration or payment
+  order is a retry of the setup's request with its idempotency key, which the protocol
+  answers with the stored 201.
 - Records every status per operation in $SHEBAO_SCHEMATHESIS_SUMMARY for summary.py.
 
 Needs SHEBAO_GATEWAY (the gateway's origin, e.g. http://127.0.0.1:8080).
