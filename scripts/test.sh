@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything CI checks, in order, stopping at the first failure:
 # setup → rustfmt → clippy → Rust tests (the gateway's on SQLite and on a throwaway PostgreSQL) →
-# frontend lint/typecheck/tests → e2e harness checks → debug build of the app → the end-to-end journeys (WebdriverIO + tauri-driver under Xvfb,
+# schemathesis against the sandbox gateway → frontend lint/typecheck/tests → e2e harness checks →
+# debug build of the app → the end-to-end journeys (WebdriverIO + tauri-driver under Xvfb,
 # in a private D-Bus session with an unlocked gnome-keyring).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -59,6 +60,8 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   step "rust tests (SQLite + PostgreSQL)" bash scripts/with-postgres.sh cargo test --workspace
 fi
+
+step "gateway API fuzzing (schemathesis)" bash scripts/schemathesis.sh
 
 step "frontend lint" npm run lint --workspace frontend
 step "frontend typecheck" npm run typecheck --workspace frontend

@@ -17,6 +17,7 @@ pub mod header {
 
 /// A problem+json error body.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub type_uri: String,
@@ -40,6 +41,7 @@ pub struct Problem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum KeyUse {
     Response,
@@ -47,6 +49,7 @@ pub enum KeyUse {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicKeyEntry {
     pub kid: String,
     #[serde(rename = "use")]
@@ -59,26 +62,31 @@ pub struct PublicKeyEntry {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeySet {
     pub keys: Vec<PublicKeyEntry>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollDevice {
     pub public_key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceEnrolled {
     pub device_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCaptcha {
     pub purpose: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Captcha {
     pub captcha_id: String,
     /// A PNG data URL.
@@ -87,6 +95,7 @@ pub struct Captcha {
 }
 
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfirmIdentity {
     pub name: String,
     pub id_type: IdType,
@@ -104,6 +113,7 @@ impl std::fmt::Debug for ConfirmIdentity {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonSummary {
     pub name_masked: String,
     pub id_number_masked: String,
@@ -111,6 +121,7 @@ pub struct PersonSummary {
 }
 
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentityConfirmed {
     pub identity_token: String,
     pub person: PersonSummary,
@@ -126,6 +137,7 @@ impl std::fmt::Debug for IdentityConfirmed {
 
 /// Contributions assessed, transmitted and not yet declared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Payable {
     pub id: String,
     pub item: InsuranceItem,
@@ -134,6 +146,7 @@ pub struct Payable {
     pub months: u32,
     /// The monthly base.
     pub base: Amount,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^[0-9]+(\.[0-9]+)?$", example = "0.08"))]
     pub rate: rust_decimal::Decimal,
     pub amount: Amount,
     pub personal: Amount,
@@ -142,17 +155,20 @@ pub struct Payable {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PayableList {
     pub items: Vec<Payable>,
     pub total: Amount,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewDeclaration {
     pub payable_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeclarationStatus {
     Declared,
@@ -161,6 +177,7 @@ pub enum DeclarationStatus {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Declaration {
     pub id: String,
     pub status: DeclarationStatus,
@@ -175,16 +192,19 @@ pub struct Declaration {
 
 /// A person's declarations, newest first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeclarationList {
     pub items: Vec<Declaration>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPaymentOrder {
     pub declaration_id: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Created,
@@ -202,6 +222,7 @@ impl OrderStatus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Unionpay,
@@ -216,6 +237,7 @@ impl Channel {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentOrder {
     pub id: String,
     pub declaration_id: String,
@@ -232,11 +254,13 @@ pub struct PaymentOrder {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPaymentAttempt {
     pub channel: Channel,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AttemptStatus {
     Pending,
@@ -248,6 +272,7 @@ pub enum AttemptStatus {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentAttempt {
     pub id: String,
     pub order_id: String,
@@ -262,11 +287,13 @@ pub struct PaymentAttempt {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCertificate {
     pub order_id: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CertificateStatus {
     Valid,
@@ -276,6 +303,7 @@ pub enum CertificateStatus {
 
 /// One paid line of a payment certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CertificateLine {
     pub item: InsuranceItem,
     /// 征收项目, e.g. 企业职工基本养老保险费.
@@ -286,6 +314,7 @@ pub struct CertificateLine {
     pub period_end: YearMonth,
     /// The monthly base.
     pub base: Amount,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^[0-9]+(\.[0-9]+)?$", example = "0.08"))]
     pub rate: rust_decimal::Decimal,
     pub amount: Amount,
 }
@@ -293,6 +322,7 @@ pub struct CertificateLine {
 /// A 缴费证明 as the gateway issues it: the data to render, and the signed QR text that
 /// proves it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentCertificate {
     /// The certificate number, decimal digits.
     pub number: String,

@@ -17,6 +17,8 @@ mod idempotency;
 mod ids;
 mod keys;
 mod maintenance;
+mod metrics;
+mod openapi;
 mod routes;
 mod sandbox;
 mod signed;
@@ -162,17 +164,6 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
             ));
         }
     };
-    let clock = Clock::new(config.sandbox_date);
-    let policy = PolicyTable::ningxia()?;
-
-    let store = open_store(&config.database, config.database_max_connections).await?;
-    store.migrate().await?;
-    let keys = keys::load_or_create(&store, clock.now()).await?;
-    if config.sandbox {
-        sandbox::prepare(&store, &clock).await?;
-    }
-    let channel_keys = channels::ChannelKeys::load(&store).await?;
-
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|source| GatewayError::Bind {
@@ -184,26 +175,10 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
         source,
     })?;
     let origin = origin_of(local);
-
     let (stop, stopped) = watch::channel(false);
-    let unionpay = if config.sandbox {
-        Some(sandbox::unionpay::UnionpaySandbox::load(&store, clock, &origin).await?)
-    } else {
-        None
-    };
-    let key_set = keys.key_set.clone();
-    let state = AppState(Arc::new(Inner {
-        store: store.clone(),
-        clock,
-        sandbox: config.sandbox,
-        keys,
-        verify_origin: verify_origin.unwrap_or_else(|| origin.clone()),
-        tax_office,
-        channel_keys,
-        policy,
-        unionpay,
-        stopped: stopped.clone(),
-    }));
+    let state = prepare(&config, tax_office, verify_origin, &origin, stopped.clone()).await?;
+    let key_set = state.keys.key_set.clone();
+    let store = state.store.clone();
     let router = app::router(state.clone());
 
     let mut shutdown_signal = stopped.clone();
@@ -228,6 +203,45 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
         janitor,
         store,
     })
+}
+
+/// Opens (creating and migrating) the database, loads or creates the keys, seeds the sandbox
+/// on its first start: everything the handlers reach, for a gateway answering at `origin`.
+async fn prepare(
+    config: &GatewayConfig,
+    tax_office: String,
+    verify_origin: Option<String>,
+    origin: &str,
+    stopped: watch::Receiver<bool>,
+) -> Result<AppState, GatewayError> {
+    let clock = Clock::new(config.sandbox_date);
+    let policy = PolicyTable::ningxia()?;
+
+    let store = open_store(&config.database, config.database_max_connections).await?;
+    store.migrate().await?;
+    let keys = keys::load_or_create(&store, clock.now()).await?;
+    if config.sandbox {
+        sandbox::prepare(&store, &clock).await?;
+    }
+    let channel_keys = channels::ChannelKeys::load(&store).await?;
+    let unionpay = if config.sandbox {
+        Some(sandbox::unionpay::UnionpaySandbox::load(&store, clock, origin).await?)
+    } else {
+        None
+    };
+    Ok(AppState(Arc::new(Inner {
+        store,
+        clock,
+        sandbox: config.sandbox,
+        keys,
+        verify_origin: verify_origin.unwrap_or_else(|| origin.to_owned()),
+        tax_office,
+        channel_keys,
+        policy,
+        unionpay,
+        stopped,
+        metrics: metrics::Metrics::default(),
+    })))
 }
 
 /// Connects to the database, first creating a SQLite file's folder.

@@ -3,6 +3,8 @@
 //!
 //! Settings come from a TOML file (`--config`), then `SHEBAO_GATEWAY_*` environment
 //! variables, then flags, each overriding the one before; `docs/gateway.md` lists them.
+//! Logs are JSON lines on standard error (standard output carries the commands' output);
+//! SIGTERM or Ctrl-C stops `serve` gracefully.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -152,6 +154,9 @@ fn settings(cli: &Cli) -> Result<Settings, String> {
 async fn main() -> ExitCode {
     // Logs go to stderr; stdout carries the commands' output.
     tracing_subscriber::fmt()
+        .json()
+        .with_current_span(true)
+        .with_span_list(false)
         .with_writer(std::io::stderr)
         .with_env_filter(
             EnvFilter::try_from_default_env()
@@ -242,6 +247,7 @@ async fn serve(database: Database, settings: Settings) -> ExitCode {
     };
     println!("shebao-gateway listening on {}", gateway.origin);
     stopped().await;
+    tracing::info!("stop signal received; finishing requests in flight");
     gateway.shutdown().await;
     ExitCode::SUCCESS
 }

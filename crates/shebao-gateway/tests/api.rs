@@ -156,7 +156,7 @@ async fn should_take_a_person_from_enrollment_to_a_paid_order(backend: Backend) 
     // Nothing personal reached the logs.
     let logs = captured_logs();
     assert!(
-        logs.contains("path=\"/v1/payment-orders/{order_id}\""),
+        logs.contains("route=\"/v1/payment-orders/{order_id}\""),
         "request spans are logged"
     );
     for secret in [MA_XIAOYAN.0, MA_XIAOYAN.1, &token, &captcha_answer] {

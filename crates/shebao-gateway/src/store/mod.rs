@@ -15,6 +15,7 @@
 
 mod certificates;
 mod devices;
+mod health;
 mod idempotency;
 mod identity;
 mod keys;
@@ -28,10 +29,12 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 pub use certificates::{InsertCertificate, NewCertificateRow, StoredCertificate};
 pub use devices::Revocation;
+pub use health::Unready;
 pub use idempotency::{Claim, Fingerprint, StoredResponse};
 pub use keys::StoredKey;
 pub use payments::{
@@ -189,13 +192,16 @@ impl Store {
     /// Applies the migrations of this backend that are not applied yet. On PostgreSQL sqlx
     /// holds an advisory lock meanwhile, so gateways starting together migrate once.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        self.migrator().run(&self.pool).await
+    }
+
+    /// The migrations this build embeds for the backend.
+    fn migrator(&self) -> &'static Migrator {
+        static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+        static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
         match self.backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await,
-            Backend::Postgres => {
-                sqlx::migrate!("./migrations/postgres")
-                    .run(&self.pool)
-                    .await
-            }
+            Backend::Sqlite => &SQLITE,
+            Backend::Postgres => &POSTGRES,
         }
     }
 

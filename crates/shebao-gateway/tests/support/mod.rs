@@ -246,6 +246,28 @@ pub async fn launch(
     }
 }
 
+/// A harness for a gateway started elsewhere (the `shebao-gateway` binary) at `origin` on
+/// `db`, trusting the key set it publishes.
+pub async fn attach(origin: &str, db: TestDatabase) -> TestGateway {
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let key_set: KeySet = http
+        .get(format!("{origin}/.well-known/shebao-keys"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    TestGateway {
+        gateway: None,
+        host: origin.trim_start_matches("http://").to_owned(),
+        key_set,
+        db,
+        origin: origin.to_owned(),
+        http,
+    }
+}
+
 /// An enrolled device.
 pub struct Device {
     pub id: String,
