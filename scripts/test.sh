@@ -54,8 +54,14 @@ step "clippy" cargo clippy --workspace --all-targets -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then
   step "rust tests (nextest)" cargo nextest run --workspace
   step "rust doctests" cargo test --workspace --doc
+  # The keyring tests (ignored by default) against a real Secret Service: gnome-keyring on a
+  # private D-Bus session, with a throw-away keyring folder.
+  step "keyring tests" env XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- bash scripts/with-keyring.sh \
+    cargo nextest run -p shebao --run-ignored only -E 'test(keyring)'
 else
   step "rust tests" cargo test --workspace
+  step "keyring tests" env XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- bash scripts/with-keyring.sh \
+    cargo test -p shebao --lib keyring -- --ignored
 fi
 
 step "frontend lint" npm run lint --workspace frontend
