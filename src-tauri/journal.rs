@@ -242,12 +242,24 @@ impl Journal {
             .await
     }
 
-    pub async fn forget_person(&self, person_id: &str) -> Result<(), JournalError> {
+    /// Forgets a person; their unfinished requests can't be sent again without their token,
+    /// so they count as finished (`signed_out`) and age out. A payment they started stays
+    /// resumable at the gateway (its open order) once the person confirms again.
+    pub async fn forget_person(&self, person_id: &str, now: i64) -> Result<(), JournalError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM people WHERE person_id = $1")
             .bind(person_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        sqlx::query(
+            "UPDATE requests SET finished_at = $2, outcome = 'signed_out'
+             WHERE person_id = $1 AND finished_at IS NULL",
+        )
+        .bind(person_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
     }
 
     /// Empties the journal ("clear this device").
@@ -414,6 +426,22 @@ mod tests {
         assert_eq!(unfinished[0].idempotency_key, open_key);
         assert_ne!(journal.intent_key("gw:a", 1).await.ok(), Some(finished_key));
         assert_eq!(journal.intent_key("gw:b", 1).await.ok(), Some(open_key));
+    }
+
+    #[tokio::test]
+    async fn should_close_the_unfinished_requests_of_a_person_forgotten() {
+        let (_dir, journal) = journal().await;
+        assert!(journal.remember_person("gw", "person_1", 100).await.is_ok());
+        assert!(journal.record("gw", &request("k1"), 100).await.is_ok());
+        assert!(journal.forget_person("person_1", 110).await.is_ok());
+        assert!(journal.people("gw").await.unwrap_or_default().is_empty());
+        assert!(
+            journal
+                .unfinished("gw")
+                .await
+                .unwrap_or_default()
+                .is_empty()
+        );
     }
 
     #[test]

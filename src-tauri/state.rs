@@ -277,7 +277,7 @@ impl AppState {
                 .map_err(|error| CommandError::new("keyring_unavailable", error.to_string()))?;
         }
         self.journal
-            .forget_person(person_id)
+            .forget_person(person_id, unix_now())
             .await
             .map_err(journal_failed)?;
         if self.session().is_some_and(|s| s.person_id == person_id) {
