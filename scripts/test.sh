@@ -57,8 +57,14 @@ step "clippy" cargo clippy --workspace --all-targets -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then
   step "rust tests (nextest, SQLite + PostgreSQL)" bash scripts/with-postgres.sh cargo nextest run --workspace
   step "rust doctests" cargo test --workspace --doc
+  # The keyring tests (ignored by default) against a real Secret Service: gnome-keyring on a
+  # private D-Bus session, with a throw-away keyring folder.
+  step "keyring tests" env XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- bash scripts/with-keyring.sh \
+    cargo nextest run -p shebao --run-ignored only -E 'test(keyring)'
 else
   step "rust tests (SQLite + PostgreSQL)" bash scripts/with-postgres.sh cargo test --workspace
+  step "keyring tests" env XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- bash scripts/with-keyring.sh \
+    cargo test -p shebao --lib keyring -- --ignored
 fi
 
 step "gateway API fuzzing (schemathesis)" bash scripts/schemathesis.sh

@@ -52,6 +52,7 @@ export function installFakeBackend(handlers: Record<string, Handler> = {}): Fake
       return { captcha_id: `cap_${captchaCount}`, image: 'data:image/png;base64,iVBORw0KGgo=' };
     },
     list_unpaid_declarations: () => ({ items: [] }),
+    pending_outcomes: () => [],
     check_id_number: (request) => ({
       valid: true,
       normalized: String(request?.id_number ?? '').toUpperCase(),
