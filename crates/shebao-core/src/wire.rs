@@ -340,3 +340,121 @@ pub struct PaymentCertificate {
     pub qr_text: String,
     pub status: CertificateStatus,
 }
+
+/// One paid line of a 完税证明: a payment line and the electronic tax ticket (电子税票号码) it
+/// was paid under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxPaymentLine {
+    pub ticket_number: String,
+    #[serde(flatten)]
+    pub line: CertificateLine,
+}
+
+/// A 完税证明 as the gateway issues it: the payments of a span of time, each line under its
+/// own ticket, with the same signed QR payload v1 as a 缴费证明 (number, total, the fee period
+/// the lines span, issue date, holder tag).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TaxPaymentCertificate {
+    /// The certificate number, decimal digits.
+    pub number: String,
+    pub name_masked: String,
+    pub id_number_masked: String,
+    pub id_type: IdType,
+    pub lines: Vec<TaxPaymentLine>,
+    pub total: Amount,
+    pub issued_on: chrono::NaiveDate,
+    /// 税务机关.
+    pub tax_office: String,
+    /// `<VERIFY-ORIGIN>/C/<base32>` per the certificate QR payload v1.
+    pub qr_text: String,
+    pub status: CertificateStatus,
+}
+
+/// Either certificate, tagged by its kind: `{"kind": "payment", ...}` or
+/// `{"kind": "tax_payment", ...}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IssuedCertificate {
+    Payment(PaymentCertificate),
+    TaxPayment(TaxPaymentCertificate),
+}
+
+impl IssuedCertificate {
+    pub fn kind(&self) -> crate::certificate::CertificateKind {
+        match self {
+            Self::Payment(_) => crate::certificate::CertificateKind::Payment,
+            Self::TaxPayment(_) => crate::certificate::CertificateKind::TaxPayment,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::certificate::CertificateKind;
+
+    fn line(month: &str) -> CertificateLine {
+        CertificateLine {
+            item: InsuranceItem::Pension,
+            item_name: "企业职工基本养老保险费".into(),
+            sub_item_name: "职工基本养老保险(个人缴纳)".into(),
+            period_start: month.parse().unwrap(),
+            period_end: month.parse().unwrap(),
+            base: "4955.00".parse().unwrap(),
+            rate: "0.20".parse().unwrap(),
+            amount: "991.00".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn should_tag_a_tax_payment_certificate_and_flatten_its_lines() {
+        let certificate = IssuedCertificate::TaxPayment(TaxPaymentCertificate {
+            number: "20250000000789".into(),
+            name_masked: "马*燕".into(),
+            id_number_masked: "640104********0022".into(),
+            id_type: IdType::ResidentIdCard,
+            lines: vec![TaxPaymentLine {
+                ticket_number: "364016250700012345".into(),
+                line: line("2025-06"),
+            }],
+            total: "991.00".parse().unwrap(),
+            issued_on: chrono::NaiveDate::from_ymd_opt(2025, 7, 3).unwrap(),
+            tax_office: "国家税务总局银川市税务局（演示）".into(),
+            qr_text: "HTTP://X/C/A".into(),
+            status: CertificateStatus::Valid,
+        });
+
+        let json = serde_json::to_value(&certificate).unwrap();
+
+        assert_eq!(json["kind"], "tax_payment");
+        assert_eq!(json["lines"][0]["ticket_number"], "364016250700012345");
+        assert_eq!(json["lines"][0]["period_start"], "2025-06");
+        let back: IssuedCertificate = serde_json::from_value(json).unwrap();
+        assert_eq!(back.kind(), CertificateKind::TaxPayment);
+    }
+
+    #[test]
+    fn should_read_a_payment_certificate_under_its_kind_tag() {
+        let json = serde_json::json!({
+            "kind": "payment",
+            "number": "20250000000456",
+            "order_id": "ord_1",
+            "ticket_number": "364016250700012345",
+            "name_masked": "马*燕",
+            "id_number_masked": "640104********0022",
+            "id_type": serde_json::to_value(IdType::ResidentIdCard).unwrap(),
+            "lines": [serde_json::to_value(line("2025-06")).unwrap()],
+            "total": "991.00",
+            "issued_on": "2025-07-03",
+            "tax_office": "国家税务总局银川市税务局（演示）",
+            "qr_text": "HTTP://X/C/A",
+            "status": "valid",
+        });
+        let certificate: IssuedCertificate = serde_json::from_value(json).unwrap();
+        assert_eq!(certificate.kind(), CertificateKind::Payment);
+        assert!(
+            matches!(certificate, IssuedCertificate::Payment(p) if p.order_id == "ord_1"),
+            "a payment certificate"
+        );
+    }
+}
