@@ -6,6 +6,11 @@ non-ASCII character used in frontend/src and in the Rust crates. It is written t
 fonts/NotoSansSC-Subset.otf (for the certificate renderer) and
 frontend/src/assets/fonts/NotoSansSC-Subset.woff2 (for the web frontend).
 
+A second file, fonts/NotoSansSC-Rare.otf, is the certificate renderer's fallback for rare
+characters in names: every ideograph of the same face (CJK Unified Ideographs, Extension A,
+the compatibility ideographs and the supplementary-plane extensions B onwards) that the first
+subset leaves out.
+
 A missing glyph is never silent: characters the source font lacks are listed, and the build
 fails when one of them is used in the source code.
 
@@ -26,6 +31,16 @@ from fontTools.ttLib import TTCollection, TTFont
 ROOT = Path(__file__).resolve().parent.parent
 OTF_OUT = ROOT / "fonts" / "NotoSansSC-Subset.otf"
 WOFF2_OUT = ROOT / "frontend" / "src" / "assets" / "fonts" / "NotoSansSC-Subset.woff2"
+RARE_OUT = ROOT / "fonts" / "NotoSansSC-Rare.otf"
+
+# Ideograph blocks the rare-character fallback draws from (inclusive code point ranges).
+IDEOGRAPH_BLOCKS = [
+    (0x3400, 0x4DBF),  # CJK Unified Ideographs Extension A
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
+    (0x20000, 0x2FA1F),  # Extensions B to F, Compatibility Ideographs Supplement
+    (0x30000, 0x323AF),  # Extensions G and H
+]
 
 SOURCE_CANDIDATES = [
     Path("/usr/share/fonts/opentype/noto/NotoSansSC-Regular.otf"),
@@ -127,6 +142,21 @@ def write(font: TTFont, path: Path, flavor: str | None) -> None:
     print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KiB)")
 
 
+def subset_of(font: TTFont, unicodes: set[int]) -> TTFont:
+    """`font` cut down to `unicodes`, unhinted, with its names and a .notdef box, reproducibly."""
+    options = subset.Options()
+    options.hinting = False
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    font.recalcTimestamp = False
+    subsetter = subset.Subsetter(options=options)
+    subsetter.populate(unicodes=sorted(unicodes))
+    subsetter.subset(font)
+    return font
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--source", type=Path, help="NotoSansSC-Regular.otf or a Noto CJK .ttc")
@@ -134,7 +164,8 @@ def main() -> int:
 
     source_path = find_source(args.source)
     source = open_source(source_path)
-    covered = {chr(code) for code in source.getBestCmap()}
+    covered_codes = set(source.getBestCmap())
+    covered = {chr(code) for code in covered_codes}
     print(f"source: {source_path} ({source['name'].getDebugName(4)})")
 
     base = ranges() | gb2312()
@@ -151,21 +182,20 @@ def main() -> int:
             places = ", ".join(str(place) for place in sorted(in_source[char]))
             print(f"  U+{ord(char):04X} {char!r} in {places}")
 
-    options = subset.Options()
-    options.hinting = False
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False
-    font = source
-    font.recalcTimestamp = False
-    subsetter = subset.Subsetter(options=options)
-    subsetter.populate(unicodes=sorted(ord(char) for char in wanted & covered))
-    subsetter.subset(font)
+    font = subset_of(source, {ord(char) for char in wanted & covered})
     print(f"subset: {len(font.getBestCmap())} characters, {len(in_source)} of them from the source")
-
     write(font, OTF_OUT, None)
     write(font, WOFF2_OUT, "woff2")
+
+    in_subset = set(font.getBestCmap())
+    rare = {
+        code
+        for code in covered_codes
+        if code not in in_subset and any(low <= code <= high for low, high in IDEOGRAPH_BLOCKS)
+    }
+    rare_font = subset_of(open_source(source_path), rare)
+    print(f"rare-character fallback: {len(rare)} ideographs")
+    write(rare_font, RARE_OUT, None)
 
     if missing_used:
         print("error: characters used in the source code have no glyph", file=sys.stderr)

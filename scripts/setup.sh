@@ -6,6 +6,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "$0")/lib/common.sh"
+# shellcheck source=scripts/lib/schemathesis-venv.sh
+source "$(dirname "$0")/lib/schemathesis-venv.sh"
 cd "$REPO_ROOT"
 
 MIN_RUST=1.90.0
@@ -16,6 +18,8 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config webkit2gtk-driver
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-dev zbar-tools fonts-noto-cjk imagemagick
+  postgresql
+  python3 python3-venv
 )
 
 # apt-get that waits for a dpkg/apt lock held by another apt (e.g. unattended upgrades) instead of failing.
@@ -125,5 +129,6 @@ check_node
 install_npm_workspaces
 install_tauri_driver
 ensure_cargo_fuzz
+ensure_schemathesis_venv
 command -v WebKitWebDriver >/dev/null 2>&1 || die "WebKitWebDriver is not on PATH after installing webkit2gtk-driver"
 log "setup: done"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything CI checks, in order, stopping at the first failure:
-# setup → rustfmt → clippy → Rust tests → bounded fuzzing → frontend lint/typecheck/tests → e2e harness checks →
-# debug build of the app → the end-to-end journeys (WebdriverIO + tauri-driver under Xvfb,
+# setup → rustfmt → clippy → Rust tests (the gateway's on SQLite and on a throwaway PostgreSQL) →
+# bounded fuzzing → schemathesis against the sandbox gateway → frontend lint/typecheck/tests →
+# e2e harness checks → debug build of the app → the end-to-end journeys (WebdriverIO + tauri-driver under Xvfb,
 # in a private D-Bus session with an unlocked gnome-keyring).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -52,14 +53,23 @@ require_file package.json "the npm workspaces are not there yet"
 step "rustfmt" cargo fmt --all -- --check
 step "rustfmt (fuzz targets)" cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 step "clippy" cargo clippy --workspace --all-targets -- -D warnings
+# The Rust tests run with a throwaway PostgreSQL cluster (SHEBAO_TEST_POSTGRES_URL), so the
+# gateway's suite runs on PostgreSQL as well as SQLite.
 if cargo nextest --version >/dev/null 2>&1; then
-  step "rust tests (nextest)" cargo nextest run --workspace
+  step "rust tests (nextest, SQLite + PostgreSQL)" bash scripts/with-postgres.sh cargo nextest run --workspace
   step "rust doctests" cargo test --workspace --doc
+  # The keyring tests (ignored by default) against a real Secret Service: gnome-keyring on a
+  # private D-Bus session, with a throw-away keyring folder.
+  step "keyring tests" env XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- bash scripts/with-keyring.sh \
+    cargo nextest run -p shebao --run-ignored only -E 'test(keyring)'
 else
-  step "rust tests" cargo test --workspace
+  step "rust tests (SQLite + PostgreSQL)" bash scripts/with-postgres.sh cargo test --workspace
+  step "keyring tests" env XDG_DATA_HOME="$(mktemp -d)" dbus-run-session -- bash scripts/with-keyring.sh \
+    cargo test -p shebao --lib keyring -- --ignored
 fi
 
 step "fuzzing (8 s a target)" bash scripts/fuzz.sh
+step "gateway API fuzzing (schemathesis)" bash scripts/schemathesis.sh
 
 step "frontend lint" npm run lint --workspace frontend
 step "frontend typecheck" npm run typecheck --workspace frontend

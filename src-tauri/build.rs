@@ -14,6 +14,11 @@ const COMMANDS: &[&str] = &[
     "wait_payment",
     "open_pay_link",
     "issue_certificate",
+    "pending_outcomes",
+    "sign_out",
+    "clear_device",
+    "get_settings",
+    "save_settings",
 ];
 
 fn main() {

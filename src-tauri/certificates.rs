@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use shebao_certificate::{CertificateLine, CertificateView, Fonts, PAYMENT_CERTIFICATE_TITLE};
+use shebao_certificate::{
+    CertificateKind, CertificateLine, CertificateView, FontFace, Fonts, PAYMENT_CERTIFICATE_TITLE,
+    PageFormat, RARE_FONT_FILE,
+};
 use shebao_client::TrustedKeys;
 use shebao_core::YearMonth;
 use shebao_core::certificate::SignedCertificate;
@@ -61,12 +64,18 @@ pub fn render_and_save(
     font_path: &Path,
     album: &Path,
 ) -> Result<SavedCertificate, CommandError> {
-    let fonts = Fonts::load(font_path).map_err(|error| {
+    let font_unavailable = |error: shebao_certificate::RenderError| {
         tracing::error!(%error, "certificate font unavailable");
         CommandError::new("render_failed", "certificate font unavailable")
-    })?;
+    };
+    let mut fonts = Fonts::load(font_path).map_err(font_unavailable)?;
+    // The rare-character fallback ships next to the common font.
+    let rare = font_path.with_file_name(RARE_FONT_FILE);
+    if rare.exists() {
+        fonts = fonts.with_fallback(FontFace::load(&rare).map_err(font_unavailable)?);
+    }
     let view = CertificateView {
-        title: PAYMENT_CERTIFICATE_TITLE.to_owned(),
+        kind: CertificateKind::Payment,
         name_masked: certificate.name_masked.clone(),
         id_number_masked: certificate.id_number_masked.clone(),
         id_type_name: certificate.id_type.display_name_zh().to_owned(),
@@ -81,6 +90,7 @@ pub fn render_and_save(
                 base: line.base,
                 rate: line.rate,
                 amount: line.amount,
+                ticket_number: None,
             })
             .collect(),
         ticket_number: certificate.ticket_number.clone(),
@@ -89,15 +99,24 @@ pub fn render_and_save(
         certificate: signed,
         verify_origin,
     };
-    let png = shebao_certificate::render_payment_certificate(&view, &fonts).map_err(|error| {
-        tracing::error!(code = error.code(), "certificate render failed");
-        CommandError::new("render_failed", error.code())
-    })?;
+    let pages = shebao_certificate::render_certificate(&view, &fonts, PageFormat::Png).map_err(
+        |error| {
+            tracing::error!(code = error.code(), "certificate render failed");
+            CommandError::new("render_failed", error.code())
+        },
+    )?;
 
     std::fs::create_dir_all(album).map_err(save_failed)?;
     let file_name = file_name(certificate);
     let path = album.join(&file_name);
-    std::fs::write(&path, png).map_err(save_failed)?;
+    // Further pages (a certificate too long for one image) go next to the first.
+    for (index, page) in pages.iter().enumerate() {
+        let page_path = match index {
+            0 => path.clone(),
+            _ => path.with_file_name(file_name.replace(".png", &format!("_第{}页.png", index + 1))),
+        };
+        std::fs::write(&page_path, page).map_err(save_failed)?;
+    }
     tracing::info!(number = %certificate.number, "certificate saved");
     Ok(SavedCertificate {
         certificate: certificate.clone(),

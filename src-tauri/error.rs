@@ -57,4 +57,38 @@ mod tests {
             r#"{"code":"network","message":"timed out"}"#
         );
     }
+
+    #[test]
+    fn should_pass_a_gateway_refusal_on_as_its_code_and_detail() {
+        let problem = shebao_core::wire::Problem {
+            type_uri: "about:blank".into(),
+            title: "Payment in progress".into(),
+            status: 409,
+            code: ErrorCode::PaymentInProgress,
+            detail: "another payment of this declaration is in progress".into(),
+            request_id: "req_1".into(),
+            server_time: None,
+            retry_after: None,
+            min: None,
+            max: None,
+            ready_at: None,
+            fields: None,
+        };
+        let error = CommandError::from(ClientError::Api(Box::new(problem)));
+        assert_eq!(
+            serde_json::to_string(&error).unwrap_or_default(),
+            r#"{"code":"payment_in_progress","message":"another payment of this declaration is in progress"}"#
+        );
+    }
+
+    #[test]
+    fn should_say_no_identity_is_confirmed_in_the_tokens_code() {
+        assert_eq!(
+            serde_json::to_value(CommandError::not_confirmed()).unwrap_or_default(),
+            serde_json::json!({
+                "code": "identity_token_invalid",
+                "message": "no confirmed identity on this device"
+            })
+        );
+    }
 }

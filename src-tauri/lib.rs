@@ -1,11 +1,16 @@
 //! The Tauri shell of 社保缴费助手: starts the embedded sandbox gateway, enrolls this device
 //! with a key kept in the OS keyring, and exposes one thin command per user action.
 
+mod actions;
 mod certificates;
 mod commands;
 mod error;
+mod journal;
+#[cfg(test)]
+mod journey_tests;
 mod logging;
 mod secrets;
+mod settings;
 mod state;
 
 use std::path::PathBuf;
@@ -30,13 +35,25 @@ pub fn run() {
             let font_path = app
                 .path()
                 .resolve(certificates::FONT_RESOURCE, BaseDirectory::Resource)?;
-            let state = tauri::async_runtime::block_on(state::AppState::start(
-                data_dir,
-                sandbox_date,
-                font_path,
-                guard,
-            ))?;
+            let state =
+                tauri::async_runtime::block_on(state::AppState::start(state::StartOptions {
+                    data_dir,
+                    sandbox_date,
+                    font_path,
+                    album_dir: certificates::album_dir(),
+                    log_guard: Some(guard),
+                    secret_store: std::sync::Arc::new(secrets::KeyringStore),
+                }))?;
+            // The replay of unfinished requests holds the money lock from here, so a payment
+            // command (or pending_outcomes) waits for it.
+            let replay_lock = state.money_lock.clone().try_lock_owned()?;
             app.manage(state);
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let state = handle.state::<state::AppState>();
+                state.replay_unfinished().await;
+                drop(replay_lock);
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -52,10 +69,26 @@ pub fn run() {
             commands::wait_payment,
             commands::open_pay_link,
             commands::issue_certificate,
+            commands::pending_outcomes,
+            commands::sign_out,
+            commands::clear_device,
+            commands::get_settings,
+            commands::save_settings,
         ])
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        eprintln!("社保缴费助手 could not start: {error}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        // On the way out the embedded gateway finishes what it is answering and the journal
+        // is closed.
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event
+                && let Some(state) = handle.try_state::<state::AppState>()
+            {
+                tauri::async_runtime::block_on(state.shutdown());
+            }
+        }),
+        Err(error) => {
+            eprintln!("社保缴费助手 could not start: {error}");
+            std::process::exit(1);
+        }
     }
 }

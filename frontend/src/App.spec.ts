@@ -36,6 +36,23 @@ describe('app shell', () => {
     expect(notice.text()).toContain('无法自动恢复');
   });
 
+  it('should say once what became of a payment request sent again at start', async () => {
+    const backend = installFakeBackend({
+      pending_outcomes: () => [
+        { kind: 'payment_order', outcome: 'answered', answer_id: 'ord_1' },
+        { kind: 'declaration', outcome: 'payable_not_available', answer_id: null },
+      ],
+    });
+
+    const { wrapper } = await renderApp('/');
+
+    const notices = wrapper.findAll('[data-testid="replayed-notice"]');
+    expect(notices).toHaveLength(2);
+    expect(notices[0]?.text()).toContain('缴款单已在本次启动时自动补交，已完成');
+    expect(notices[1]?.text()).toContain('申报在本次启动时补交未成功');
+    expect(backend.callsTo('pending_outcomes')).toHaveLength(1);
+  });
+
   it('should lead from the recommended package card to identity confirmation', async () => {
     installFakeBackend();
     const { wrapper, router } = await renderApp('/');

@@ -25,6 +25,9 @@ import type {
   PaymentOrder,
   PaymentStarted,
   Person,
+  ReplayedOutcome,
+  SavedSettings,
+  Settings,
   StartPaymentRequest,
   WaitPaymentRequest,
 } from './types';
@@ -110,4 +113,34 @@ export function openPayLink(request: OpenPayLinkRequest): Promise<null> {
 /** Issues (once) the order's 缴费证明, verifies it, and saves it to Pictures/社保缴费助手. */
 export function issueCertificate(request: IssueCertificateRequest): Promise<IssuedCertificate> {
   return call('issue_certificate', request);
+}
+
+/**
+ * What the app sent again at this start (requests a crash or a lost network cut off), once:
+ * a later call answers only what is new.
+ */
+export function pendingOutcomes(): Promise<ReplayedOutcome[]> {
+  return call('pending_outcomes');
+}
+
+/** Signs the current person out of this device (their identity token leaves the keyring). */
+export function signOut(): Promise<null> {
+  return call('sign_out');
+}
+
+/** Removes this app's keyring entries, journal and logs from the device. */
+export function clearDevice(): Promise<null> {
+  return call('clear_device');
+}
+
+export function getSettings(): Promise<Settings> {
+  return call('get_settings');
+}
+
+/**
+ * Saves the settings. A remote gateway needs an https origin and its key set; switching gateway
+ * forgets the identities confirmed on the old one and takes effect at the next start.
+ */
+export function saveSettings(request: Settings): Promise<SavedSettings> {
+  return call('save_settings', request);
 }

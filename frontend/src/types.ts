@@ -15,7 +15,8 @@ export type AppOnlyErrorCode =
   | 'open_failed'
   | 'certificate_invalid'
   | 'render_failed'
-  | 'save_failed';
+  | 'save_failed'
+  | 'journal_failed';
 
 /** Every code a command can reject with. */
 export type AppErrorCode = ErrorCode | AppOnlyErrorCode;
@@ -229,4 +230,41 @@ export interface WaitPaymentRequest {
 
 export interface OpenPayLinkRequest {
   attempt_id: string;
+}
+
+/** What a journaled request became after the app sent it again at start. */
+export type ReplayedKind = 'declaration' | 'payment_order' | 'payment_attempt' | 'certificate' | 'request';
+
+export interface ReplayedOutcome {
+  kind: ReplayedKind;
+  /** `answered`, or the gateway's refusal code. */
+  outcome: string;
+  /** The declaration, order or attempt id, or the certificate number the answer named. */
+  answer_id: string | null;
+}
+
+/** A gateway key as served at `/.well-known/shebao-keys`. */
+export interface GatewayKey {
+  kid: string;
+  use: 'response' | 'certificate';
+  index?: number;
+  public_key: string;
+  not_before: string;
+  not_after: string;
+}
+
+export type GatewaySetting =
+  | { kind: 'sandbox' }
+  | { kind: 'remote'; origin: string; keys: { keys: GatewayKey[] } };
+
+export interface Settings {
+  gateway: GatewaySetting;
+  language: 'zh-CN' | 'en';
+  large_text: boolean;
+}
+
+export interface SavedSettings {
+  settings: Settings;
+  /** The gateway changed: the app uses it from its next start. */
+  restart_needed: boolean;
 }

@@ -360,6 +360,74 @@ impl<'f> Canvas<'f> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::FontFace;
+    use std::path::Path;
+
+    const FONTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fonts");
+    /// U+20BB7 (Extension B), U+4DAE (Extension A), U+5803 (outside GB2312): none in the
+    /// common subset. Escaped so that the subset build, which takes every character written in
+    /// the sources, leaves them to the fallback.
+    const RARE_NAME_CHARACTERS: [char; 3] = ['\u{20BB7}', '\u{4DAE}', '\u{5803}'];
+
+    /// One glyph drawn alone at a fixed place, as a coverage mask.
+    fn glyph_mask(font: &FontArc, glyph: GlyphId, size: f32) -> GrayImage {
+        let side = (size * 1.5) as u32;
+        let mut mask = GrayImage::new(side, side);
+        let placed = glyph.with_scale_and_position(size, point(size * 0.25, size * 1.1));
+        if let Some(outline) = font.outline_glyph(placed) {
+            let bounds = outline.px_bounds();
+            outline.draw(|x, y, coverage| {
+                let (x, y) = (bounds.min.x as u32 + x, bounds.min.y as u32 + y);
+                if let Some(pixel) = mask.get_pixel_mut_checked(x, y) {
+                    pixel.0[0] = (coverage.clamp(0.0, 1.0) * 255.0) as u8;
+                }
+            });
+        }
+        mask
+    }
+
+    fn ink(mask: &GrayImage) -> u64 {
+        mask.pixels().map(|pixel| u64::from(pixel.0[0])).sum()
+    }
+
+    #[test]
+    fn should_draw_rare_name_characters_from_the_fallback_not_as_blanks_or_boxes() {
+        let fonts = Fonts::load_bundled(Path::new(FONTS)).unwrap();
+        let common = FontFace::load(&Path::new(FONTS).join(crate::BUNDLED_FONT_FILE)).unwrap();
+        let size = 64.0;
+        let notdef = glyph_mask(fonts.faces()[0].font(), GlyphId(0), size);
+        assert!(ink(&notdef) > 0, "the common face draws its .notdef box");
+
+        for character in RARE_NAME_CHARACTERS {
+            assert!(
+                !common.has_glyph(character),
+                "{character} is in the common subset"
+            );
+            let drawn = text_mask(
+                &fonts,
+                &character.to_string(),
+                TextStyle::new(size, Rgb([0; 3])),
+            )
+            .unwrap();
+            assert!(
+                ink(&drawn) > 255 * 100,
+                "{character}: the page would show a blank"
+            );
+
+            let (font, glyph) = fonts.glyph(character).unwrap();
+            assert_ne!(glyph.0, 0, "{character}: .notdef");
+            let mask = glyph_mask(font, glyph, size);
+            let differing = mask
+                .pixels()
+                .zip(notdef.pixels())
+                .filter(|(a, b)| a.0[0].abs_diff(b.0[0]) > 128)
+                .count();
+            assert!(
+                differing > 200,
+                "{character}: drawn like the .notdef box ({differing} pixels differ)"
+            );
+        }
+    }
 
     #[test]
     fn should_keep_numbers_and_brackets_with_their_neighbours() {

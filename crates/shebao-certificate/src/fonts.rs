@@ -1,12 +1,18 @@
 //! Font faces the certificate is drawn with, read from files at run time (they ship as
-//! resources, not inside the binary), and the glyph lookup that refuses a character no face
-//! can draw.
+//! resources, not inside the binary), and the glyph lookup that falls back face by face and
+//! refuses a character no face can draw.
 
 use std::path::Path;
 
 use ab_glyph::{Font, FontArc, FontVec, GlyphId};
 
 use crate::RenderError;
+
+/// The bundled common-text face: Noto Sans CJK SC cut to GB2312 and the app's own text.
+pub const BUNDLED_FONT_FILE: &str = "NotoSansSC-Subset.otf";
+/// The bundled fallback for rare characters in names: the rest of Noto Sans CJK SC's
+/// ideographs (CJK Unified Ideographs and Extensions A to G, as far as the face has them).
+pub const RARE_FONT_FILE: &str = "NotoSansSC-Rare.otf";
 
 /// One font face: an OpenType/TrueType file, or one face of a collection (TTC/OTC).
 #[derive(Clone)]
@@ -41,6 +47,11 @@ impl FontFace {
     pub fn has_glyph(&self, character: char) -> bool {
         self.font.glyph_id(character).0 != 0
     }
+
+    #[cfg(test)]
+    pub(crate) fn font(&self) -> &FontArc {
+        &self.font
+    }
 }
 
 impl std::fmt::Debug for FontFace {
@@ -49,29 +60,41 @@ impl std::fmt::Debug for FontFace {
     }
 }
 
-/// The faces a certificate is drawn with: the bundled face first, then an optional fallback
-/// for characters it lacks (rare characters in names). A character neither face has is an
-/// error, never a blank.
+/// The faces a certificate is drawn with, in order: each character comes from the first face
+/// that has a glyph for it. A character no face has is an error, never a blank or a box.
 #[derive(Debug, Clone)]
 pub struct Fonts {
-    pub primary: FontFace,
-    pub fallback: Option<FontFace>,
+    faces: Vec<FontFace>,
 }
 
 impl Fonts {
-    /// The first face of the file at `path`, without a fallback.
-    pub fn load(path: &Path) -> Result<Self, RenderError> {
-        Ok(Self {
-            primary: FontFace::load(path)?,
-            fallback: None,
-        })
+    pub fn new(primary: FontFace) -> Self {
+        Self {
+            faces: vec![primary],
+        }
     }
 
-    pub fn with_fallback(self, fallback: FontFace) -> Self {
-        Self {
-            fallback: Some(fallback),
-            ..self
-        }
+    /// The first face of the file at `path`, without a fallback.
+    pub fn load(path: &Path) -> Result<Self, RenderError> {
+        Ok(Self::new(FontFace::load(path)?))
+    }
+
+    /// The bundled faces in `folder` (the app's `fonts` resource folder): the common-text
+    /// subset, then the rare-character fallback.
+    pub fn load_bundled(folder: &Path) -> Result<Self, RenderError> {
+        Ok(Self::load(&folder.join(BUNDLED_FONT_FILE))?
+            .with_fallback(FontFace::load(&folder.join(RARE_FONT_FILE))?))
+    }
+
+    /// Adds a face tried after the ones already there.
+    pub fn with_fallback(mut self, fallback: FontFace) -> Self {
+        self.faces.push(fallback);
+        self
+    }
+
+    /// The faces in the order they are tried.
+    pub fn faces(&self) -> &[FontFace] {
+        &self.faces
     }
 
     pub fn has_glyph(&self, character: char) -> bool {
@@ -80,9 +103,8 @@ impl Fonts {
 
     /// The face that draws `character`, and its glyph there.
     pub(crate) fn glyph(&self, character: char) -> Result<(&FontArc, GlyphId), RenderError> {
-        [Some(&self.primary), self.fallback.as_ref()]
-            .into_iter()
-            .flatten()
+        self.faces
+            .iter()
             .find(|face| face.has_glyph(character))
             .map(|face| (&face.font, face.font.glyph_id(character)))
             .ok_or(RenderError::MissingGlyph { character })

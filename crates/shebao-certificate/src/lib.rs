@@ -1,6 +1,6 @@
-//! Payment certificate (缴费证明) images: the page drawn as a PNG 1080 px wide with its signed
-//! QR, and the QR read back from a PNG for verification. No Tauri here; the app and the tests
-//! call it alike.
+//! Certificate images (缴费证明, 完税证明): pages drawn 1080 px wide as PNG or JPEG, each with
+//! the signed QR, and the QR read back from an image for verification. No Tauri here; the app
+//! and the tests call it alike.
 
 mod canvas;
 mod decode;
@@ -8,11 +8,12 @@ mod fonts;
 mod render;
 
 pub use decode::{DecodeError, decode_qr_from_png};
-pub use fonts::{FontFace, Fonts};
+pub use fonts::{BUNDLED_FONT_FILE, FontFace, Fonts, RARE_FONT_FILE};
 pub use render::{
-    CertificateLine, CertificateView, PAYMENT_CERTIFICATE_TITLE, SANDBOX_TAX_OFFICE,
-    fixed_characters, render_payment_certificate,
+    CertificateLine, CertificateView, MAX_PAGE_HEIGHT, PAYMENT_CERTIFICATE_TITLE, PageFormat,
+    SANDBOX_TAX_OFFICE, draw_certificate, encode_page, fixed_characters, render_certificate,
 };
+pub use shebao_core::certificate::CertificateKind;
 
 use std::path::PathBuf;
 
@@ -39,7 +40,7 @@ pub enum RenderError {
     Capitals(#[from] CapitalsError),
     #[error("QR text does not fit a QR code: {0}")]
     Qr(#[from] qrcode::types::QrError),
-    #[error("PNG encoding failed: {0}")]
+    #[error("image encoding failed: {0}")]
     Encode(#[from] image::ImageError),
 }
 

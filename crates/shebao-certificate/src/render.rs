@@ -1,19 +1,20 @@
-//! The payment certificate (缴费证明) page: what it shows and where, drawn to a PNG 1080 px
-//! wide whose height follows its content.
+//! The certificate pages (缴费证明, 完税证明): what they show and where, drawn 1080 px wide,
+//! each page as tall as its content up to [`MAX_PAGE_HEIGHT`]; more lines than fit flow onto
+//! further pages, each with the header, its page number and the same QR.
 
-use image::{Luma, Rgb};
+use image::{Luma, Rgb, RgbImage};
 use imageproc::geometric_transformations::{Interpolation, rotate_about_center_no_crop};
 use qrcode::{Color, EcLevel, QrCode};
 use rust_decimal::Decimal;
 use shebao_core::capitals::amount_in_chinese_capitals;
-use shebao_core::certificate::SignedCertificate;
+use shebao_core::certificate::{CertificateKind, SignedCertificate};
 use shebao_core::{Amount, YearMonth};
 
 use crate::canvas::{Canvas, Rect, TextStyle, text_mask, text_width, wrap};
 use crate::{Fonts, RenderError};
 
 /// The title of a payment certificate.
-pub const PAYMENT_CERTIFICATE_TITLE: &str = "缴费证明";
+pub const PAYMENT_CERTIFICATE_TITLE: &str = CertificateKind::Payment.title_zh();
 /// The issuing tax office the sandbox prints.
 pub const SANDBOX_TAX_OFFICE: &str = "国家税务总局银川市税务局（演示）";
 
@@ -22,8 +23,8 @@ pub const SANDBOX_TAX_OFFICE: &str = "国家税务总局银川市税务局（演
 /// the lines must add up to that payload.
 #[derive(Debug, Clone)]
 pub struct CertificateView {
-    /// The kind of certificate, e.g. [`PAYMENT_CERTIFICATE_TITLE`].
-    pub title: String,
+    /// 缴费证明 or 完税证明: the title and footer.
+    pub kind: CertificateKind,
     /// The payer's name, already masked (`张*明`).
     pub name_masked: String,
     /// The document number, already masked (`640102********1234`).
@@ -32,7 +33,8 @@ pub struct CertificateView {
     pub id_type_name: String,
     /// What was paid, one line per insurance item and sub-item.
     pub lines: Vec<CertificateLine>,
-    /// The electronic tax ticket number (电子税票号码).
+    /// The electronic tax ticket number (电子税票号码) of the whole certificate (a 缴费证明);
+    /// empty when each line carries its own (a 完税证明 over several payments).
     pub ticket_number: String,
     /// The issuing tax office (税务机关).
     pub tax_office: String,
@@ -57,9 +59,15 @@ pub struct CertificateLine {
     /// The rate as a fraction (0.20 for 20 %).
     pub rate: Decimal,
     pub amount: Amount,
+    /// The ticket this line was paid under, printed with the line (a 完税证明's lines).
+    pub ticket_number: Option<String>,
 }
 
 const WIDTH: u32 = 1080;
+/// The tallest page, 20:9 like a phone screen. Printed on A4 fitted to the page, a page this
+/// tall is scaled to 297 mm / 2400 px ≈ 0.124 mm per pixel (a page 1527 px tall or less fits
+/// the width instead: 210 mm / 1080 px ≈ 0.194 mm, about 130 dpi).
+pub const MAX_PAGE_HEIGHT: u32 = 2400;
 const PAGE_CENTRE: f32 = WIDTH as f32 / 2.0;
 const MARGIN: f32 = 60.0;
 const CONTENT: f32 = WIDTH as f32 - 2.0 * MARGIN;
@@ -75,6 +83,15 @@ const GUTTER: f32 = 48.0;
 /// The smallest QR, without its quiet zone, in pixels. Modules stay whole pixels, so it is
 /// usually a little larger.
 const QR_MIN: u32 = 300;
+/// The smallest QR module. A phone camera reads printed modules of 0.5 mm and up reliably; at
+/// the worst print scale (a full-height page fitted to A4, 0.124 mm per pixel) 5 px are
+/// 0.62 mm, and at the usual scale (0.194 mm per pixel) 0.97 mm. The payload text (origin plus
+/// 148 base32 characters, about 175 alphanumerics) is QR version 11 at level Q: 61 modules,
+/// 305 px, about 59 mm wide on paper.
+const QR_MIN_MODULE_PX: u32 = 5;
+/// Level Q restores up to 25 % of the code: a fold, a stain or a pen mark across the printed
+/// page still scans, and the code stays small enough (version 11) for modules of 5 px.
+const QR_ERROR_CORRECTION: EcLevel = EcLevel::Q;
 const QR_QUIET_MODULES: u32 = 4;
 /// The caption and origin under the QR.
 const QR_CAPTION_HEIGHT: f32 = 96.0;
@@ -99,7 +116,7 @@ const NOTES: [&str; 4] = [
     "3. 为保护个人信息，缴费人名称及证件号码已部分隐去。",
     "4. 咨询电话：12366（税务）、12333（人力资源和社会保障）。",
 ];
-const FOOTER: &str = "社保缴费助手 · 电子缴费证明";
+const FOOTER_PREFIX: &str = "社保缴费助手 · 电子";
 
 const NUMBER_LABEL: &str = "证明编号";
 const ISSUED_LABEL: &str = "开具日期";
@@ -118,18 +135,28 @@ const TICKET_LABEL: &str = "电子税票号码";
 const TAX_OFFICE_LABEL: &str = "税务机关";
 /// Characters of the values the page formats itself.
 const FORMAT_TEXT: &str = "人民币￥元/月年日至%：0123456789.零壹贰叁肆伍陆柒捌玖拾佰仟万亿角分整";
+/// `第 1/2 页`, printed when a certificate has more than one page.
+const PAGE_PREFIX: &str = "第 ";
+const PAGE_SUFFIX: &str = " 页";
+/// `第 1 笔`: the label of each payment on a 完税证明.
+const PAYMENT_PREFIX: &str = "第 ";
+const PAYMENT_SUFFIX: &str = " 笔";
 
 /// Every character the page draws on its own, apart from the view's own text: the bundled
 /// font subset must contain them.
 pub fn fixed_characters() -> String {
     let texts = [
-        PAYMENT_CERTIFICATE_TITLE,
+        CertificateKind::Payment.title_zh(),
+        CertificateKind::TaxPayment.title_zh(),
         SANDBOX_TAX_OFFICE,
         SANDBOX_BANNER,
         WATERMARK,
         SCAN_TO_VERIFY,
         NOTES_HEADING,
-        FOOTER,
+        FOOTER_PREFIX,
+        PAGE_PREFIX,
+        PAGE_SUFFIX,
+        PAYMENT_SUFFIX,
         NUMBER_LABEL,
         ISSUED_LABEL,
         NAME_LABEL,
@@ -158,50 +185,160 @@ pub fn fixed_characters() -> String {
     characters.into_iter().collect()
 }
 
-/// Draws the certificate and encodes it as PNG.
-pub fn render_payment_certificate(
+/// How a page is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageFormat {
+    Png,
+    /// JPEG at quality 90: about a third of the PNG's size, and still sharp enough for the QR.
+    Jpeg,
+}
+
+impl PageFormat {
+    /// The file name extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Png => "png",
+            Self::Jpeg => "jpg",
+        }
+    }
+}
+
+const JPEG_QUALITY: u8 = 90;
+
+/// Draws the certificate and encodes each page; one page unless its lines overflow
+/// [`MAX_PAGE_HEIGHT`].
+pub fn render_certificate(
     view: &CertificateView,
     fonts: &Fonts,
-) -> Result<Vec<u8>, RenderError> {
+    format: PageFormat,
+) -> Result<Vec<Vec<u8>>, RenderError> {
+    draw_certificate(view, fonts)?
+        .iter()
+        .map(|page| encode_page(page, format))
+        .collect()
+}
+
+/// Encodes a drawn page.
+pub fn encode_page(page: &RgbImage, format: PageFormat) -> Result<Vec<u8>, RenderError> {
+    let mut bytes = Vec::new();
+    let mut writer = std::io::Cursor::new(&mut bytes);
+    match format {
+        PageFormat::Png => page.write_to(&mut writer, image::ImageFormat::Png)?,
+        PageFormat::Jpeg => {
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut writer, JPEG_QUALITY)
+                .encode_image(page)?;
+        }
+    }
+    Ok(bytes)
+}
+
+/// Draws the certificate's pages.
+pub fn draw_certificate(
+    view: &CertificateView,
+    fonts: &Fonts,
+) -> Result<Vec<RgbImage>, RenderError> {
     check_lines_match_payload(view)?;
     let qr_text = view.certificate.qr_text(&view.verify_origin);
-    let qr = QrCode::with_error_correction_level(qr_text, EcLevel::M)?;
+    let qr = QrCode::with_error_correction_level(qr_text, QR_ERROR_CORRECTION)?;
 
-    let rows = table_rows(view, fonts)?;
-    let module_px = QR_MIN.div_ceil(qr.width() as u32);
+    let groups = table_groups(view, fonts)?;
+    let module_px = QR_MIN.div_ceil(qr.width() as u32).max(QR_MIN_MODULE_PX);
     let qr_size = ((qr.width() as u32 + 2 * QR_QUIET_MODULES) * module_px) as f32;
     let notes = Notes::wrap(fonts, CONTENT - qr_size - GUTTER)?;
+    let bottom_height = notes.height.max(qr_size + QR_CAPTION_HEIGHT);
+    let budget = Layout::new(view.sandbox, 0.0, bottom_height).table_budget();
+    let pages = paginate(&groups, budget);
+
+    let count = pages.len();
+    pages
+        .iter()
+        .enumerate()
+        .map(|(index, rows)| {
+            let page = (count > 1).then_some((index + 1, count));
+            draw_page(
+                view,
+                fonts,
+                rows,
+                page,
+                (&qr, module_px, qr_size),
+                &notes,
+                bottom_height,
+            )
+        })
+        .collect()
+}
+
+/// One page: the header (with `page` as 第 n/m 页), its rows of the table, the notes and the
+/// QR, the footer, and in the sandbox the watermark.
+fn draw_page(
+    view: &CertificateView,
+    fonts: &Fonts,
+    rows: &[&Row],
+    page: Option<(usize, usize)>,
+    (qr, module_px, qr_size): (&QrCode, u32, f32),
+    notes: &Notes,
+    bottom_height: f32,
+) -> Result<RgbImage, RenderError> {
     let table_height = rows.iter().map(|row| row.height).sum();
-    let layout = Layout::new(
-        view.sandbox,
-        table_height,
-        notes.height.max(qr_size + QR_CAPTION_HEIGHT),
-    );
+    let layout = Layout::new(view.sandbox, table_height, bottom_height);
 
     let mut canvas = Canvas::new(WIDTH, layout.height, fonts);
-    draw_header(&mut canvas, view, &layout)?;
-    draw_table(&mut canvas, &rows, layout.table_top)?;
-    draw_notes(&mut canvas, &notes, layout.bottom_top)?;
+    draw_header(&mut canvas, view, &layout, page)?;
+    draw_table(&mut canvas, rows, layout.table_top)?;
+    draw_notes(&mut canvas, notes, layout.bottom_top)?;
     let qr_area = Rect::new(
         MARGIN + CONTENT - qr_size,
         layout.bottom_top,
         qr_size,
         qr_size,
     );
-    draw_qr(&mut canvas, &qr, qr_area, module_px, &view.verify_origin)?;
+    draw_qr(&mut canvas, qr, qr_area, module_px, &view.verify_origin)?;
     canvas.fill(Rect::new(MARGIN, layout.footer_top, CONTENT, 1.0), RULE);
     let footer = TextStyle::new(20.0, MUTED).spaced(2.0);
-    canvas.text_centred(FOOTER, PAGE_CENTRE, layout.footer_top + 40.0, footer)?;
+    let footer_text = format!("{FOOTER_PREFIX}{}", view.kind.title_zh());
+    canvas.text_centred(&footer_text, PAGE_CENTRE, layout.footer_top + 40.0, footer)?;
     if view.sandbox {
         watermark(&mut canvas, layout.banner, qr_area)?;
     }
+    Ok(canvas.image)
+}
 
-    let mut png = Vec::new();
-    let mut writer = std::io::Cursor::new(&mut png);
-    canvas
-        .image
-        .write_to(&mut writer, image::ImageFormat::Png)?;
-    Ok(png)
+/// Splits the table over pages no taller than the budget: every page repeats the payer's
+/// rows, a paid line's rows stay together, and the totals close the last page with at least
+/// one paid line above them. A group taller
+/// than a whole page gets a page of its own, taller than the budget.
+fn paginate(groups: &TableGroups, budget: f32) -> Vec<Vec<&Row>> {
+    let height = |rows: &[Row]| rows.iter().map(|row| row.height).sum::<f32>();
+    let payer_height = height(&groups.payer);
+    let mut pages: Vec<Vec<&[Row]>> = Vec::new();
+    let mut page: Vec<&[Row]> = Vec::new();
+    let mut used = payer_height;
+    let totals = groups.totals.as_slice();
+    for group in groups.lines.iter().map(Vec::as_slice).chain([totals]) {
+        if used + height(group) > budget && !page.is_empty() {
+            // The totals never stand alone: the last paid line goes over with them.
+            let carried = match page.len() {
+                2.. if std::ptr::eq(group, totals) => page.pop(),
+                _ => None,
+            };
+            pages.push(std::mem::take(&mut page));
+            page.extend(carried);
+            used = payer_height + page.iter().map(|rows| height(rows)).sum::<f32>();
+        }
+        used += height(group);
+        page.push(group);
+    }
+    pages.push(page);
+    pages
+        .into_iter()
+        .map(|page| {
+            groups
+                .payer
+                .iter()
+                .chain(page.into_iter().flatten())
+                .collect()
+        })
+        .collect()
 }
 
 /// Where the parts of the page go, top to bottom.
@@ -218,6 +355,11 @@ struct Layout {
 }
 
 impl Layout {
+    /// The most table a page holds within [`MAX_PAGE_HEIGHT`].
+    fn table_budget(&self) -> f32 {
+        MAX_PAGE_HEIGHT as f32 - self.height as f32
+    }
+
     fn new(sandbox: bool, table_height: f32, bottom_height: f32) -> Self {
         let banner = if sandbox { BANNER_HEIGHT } else { 0.0 };
         let title_centre = banner + 98.0;
@@ -241,7 +383,7 @@ impl Layout {
 
 /// One row of the table: a label and its value, wrapped to the value column.
 struct Row {
-    label: &'static str,
+    label: String,
     value: Vec<String>,
     style: TextStyle,
     height: f32,
@@ -249,52 +391,114 @@ struct Row {
     opens_group: bool,
 }
 
-fn table_rows(view: &CertificateView, fonts: &Fonts) -> Result<Vec<Row>, RenderError> {
+/// The table's rows in the groups pages are split by.
+struct TableGroups {
+    /// Name and document: repeated on every page.
+    payer: Vec<Row>,
+    /// Each paid line.
+    lines: Vec<Vec<Row>>,
+    /// The totals, the ticket and the tax office: on the last page.
+    totals: Vec<Row>,
+}
+
+fn table_groups(view: &CertificateView, fonts: &Fonts) -> Result<TableGroups, RenderError> {
     let payload = view.certificate.payload();
     let total = Amount::from_fen(i64::from(payload.amount_fen));
     let capitals = amount_in_chinese_capitals(total)?;
     let body = TextStyle::new(28.0, INK);
     let value_width = CONTENT - LABEL_COLUMN - 2.0 * CELL_PADDING;
-
-    let mut rows = Vec::new();
-    let mut push = |label, value: &str, style: TextStyle| -> Result<(), RenderError> {
-        let value = wrap(fonts, value, style, value_width)?;
+    // A row of one or more paragraphs, each wrapped to the value column.
+    let paragraphs_row = |label: &str, paragraphs: &[&str], style: TextStyle, opens_group| {
+        let mut value = Vec::new();
+        for paragraph in paragraphs {
+            value.extend(wrap(fonts, paragraph, style, value_width)?);
+        }
         let text_height = value.len() as f32 * style.size * LINE_HEIGHT;
-        rows.push(Row {
-            label,
+        Ok::<_, RenderError>(Row {
+            label: label.to_owned(),
             value,
             style,
             height: (text_height + 2.0 * ROW_PADDING).max(ROW_MIN),
-            opens_group: label == ITEM_LABEL || label == TOTAL_LABEL,
-        });
-        Ok(())
+            opens_group,
+        })
     };
-    push(NAME_LABEL, &view.name_masked, body)?;
-    push(ID_TYPE_LABEL, &view.id_type_name, body)?;
-    push(ID_NUMBER_LABEL, &view.id_number_masked, body)?;
-    for line in &view.lines {
-        push(ITEM_LABEL, &line.item_name, body)?;
-        push(SUB_ITEM_LABEL, &line.sub_item_name, body)?;
-        push(
-            PERIOD_LABEL,
-            &fee_period(line.first_month, line.last_month),
-            body,
-        )?;
-        push(BASE_LABEL, &format!("{} 元/月", line.base), body)?;
-        push(RATE_LABEL, &percent(line.rate), body)?;
-        if view.lines.len() > 1 {
-            push(LINE_AMOUNT_LABEL, &format!("￥{}", line.amount), body)?;
+    let row = |label: &str, value: &str, style: TextStyle| {
+        let opens_group = label == ITEM_LABEL || label == TOTAL_LABEL;
+        paragraphs_row(label, &[value], style, opens_group)
+    };
+
+    let payer = vec![
+        row(NAME_LABEL, &view.name_masked, body)?,
+        row(ID_TYPE_LABEL, &view.id_type_name, body)?,
+        row(ID_NUMBER_LABEL, &view.id_number_masked, body)?,
+    ];
+    let mut lines = Vec::new();
+    for (index, line) in view.lines.iter().enumerate() {
+        if view.kind == CertificateKind::TaxPayment {
+            // A 完税证明 lists many payments: one compact row each.
+            let label = format!("{PAYMENT_PREFIX}{}{PAYMENT_SUFFIX}", index + 1);
+            let paragraphs = [
+                format!("{}（{}）", line.item_name, line.sub_item_name),
+                format!(
+                    "{PERIOD_LABEL}　{}",
+                    fee_period(line.first_month, line.last_month)
+                ),
+                format!(
+                    "{BASE_LABEL}　{} 元/月　{RATE_LABEL}　{}　{LINE_AMOUNT_LABEL}　￥{}",
+                    line.base,
+                    percent(line.rate),
+                    line.amount
+                ),
+                line.ticket_number
+                    .as_ref()
+                    .map(|ticket| format!("{TICKET_LABEL}　{ticket}"))
+                    .unwrap_or_default(),
+            ];
+            let paragraphs: Vec<&str> = paragraphs
+                .iter()
+                .map(String::as_str)
+                .filter(|paragraph| !paragraph.is_empty())
+                .collect();
+            let compact = TextStyle::new(26.0, INK);
+            lines.push(vec![paragraphs_row(&label, &paragraphs, compact, true)?]);
+            continue;
         }
+        let mut group = vec![
+            row(ITEM_LABEL, &line.item_name, body)?,
+            row(SUB_ITEM_LABEL, &line.sub_item_name, body)?,
+            row(
+                PERIOD_LABEL,
+                &fee_period(line.first_month, line.last_month),
+                body,
+            )?,
+            row(BASE_LABEL, &format!("{} 元/月", line.base), body)?,
+            row(RATE_LABEL, &percent(line.rate), body)?,
+        ];
+        if view.lines.len() > 1 {
+            group.push(row(LINE_AMOUNT_LABEL, &format!("￥{}", line.amount), body)?);
+        }
+        if let Some(ticket) = &line.ticket_number {
+            group.push(row(TICKET_LABEL, ticket, body)?);
+        }
+        lines.push(group);
     }
-    push(
-        TOTAL_LABEL,
-        &format!("￥{total}"),
-        TextStyle::new(40.0, INK).bold(),
-    )?;
-    push(CAPITALS_LABEL, &format!("人民币{capitals}"), body.bold())?;
-    push(TICKET_LABEL, &view.ticket_number, body)?;
-    push(TAX_OFFICE_LABEL, &view.tax_office, body)?;
-    Ok(rows)
+    let mut totals = vec![
+        row(
+            TOTAL_LABEL,
+            &format!("￥{total}"),
+            TextStyle::new(40.0, INK).bold(),
+        )?,
+        row(CAPITALS_LABEL, &format!("人民币{capitals}"), body.bold())?,
+    ];
+    if !view.ticket_number.is_empty() {
+        totals.push(row(TICKET_LABEL, &view.ticket_number, body)?);
+    }
+    totals.push(row(TAX_OFFICE_LABEL, &view.tax_office, body)?);
+    Ok(TableGroups {
+        payer,
+        lines,
+        totals,
+    })
 }
 
 /// The numbered notes, each number hanging left of its wrapped text.
@@ -328,6 +532,7 @@ fn draw_header(
     canvas: &mut Canvas,
     view: &CertificateView,
     layout: &Layout,
+    page: Option<(usize, usize)>,
 ) -> Result<(), RenderError> {
     if view.sandbox {
         canvas.fill(Rect::new(0.0, 0.0, WIDTH as f32, layout.banner), SEAL_RED);
@@ -335,7 +540,12 @@ fn draw_header(
         canvas.text_centred(SANDBOX_BANNER, PAGE_CENTRE, layout.banner / 2.0, style)?;
     }
     let title = TextStyle::new(60.0, SEAL_RED).bold().spaced(30.0);
-    canvas.text_centred(&view.title, PAGE_CENTRE, layout.title_centre, title)?;
+    canvas.text_centred(
+        view.kind.title_zh(),
+        PAGE_CENTRE,
+        layout.title_centre,
+        title,
+    )?;
     canvas.fill(Rect::new(MARGIN, layout.rule_top, CONTENT, 4.0), SEAL_RED);
     canvas.fill(
         Rect::new(MARGIN, layout.rule_top + 8.0, CONTENT, 2.0),
@@ -362,12 +572,16 @@ fn draw_header(
         centre,
         label,
     )?;
+    if let Some((number, count)) = page {
+        let page_label = format!("{PAGE_PREFIX}{number}/{count}{PAGE_SUFFIX}");
+        canvas.text_centred(&page_label, PAGE_CENTRE, centre, value.bold())?;
+    }
     Ok(())
 }
 
 /// The table: a shaded label column, rules between rows, heavier ones between groups, and a
 /// frame.
-fn draw_table(canvas: &mut Canvas, rows: &[Row], top: f32) -> Result<(), RenderError> {
+fn draw_table(canvas: &mut Canvas, rows: &[&Row], top: f32) -> Result<(), RenderError> {
     let height = rows.iter().map(|row| row.height).sum();
     canvas.fill(Rect::new(MARGIN, top, LABEL_COLUMN, height), LABEL_FILL);
     let label_style = TextStyle::new(26.0, LABEL_INK);
@@ -381,7 +595,7 @@ fn draw_table(canvas: &mut Canvas, rows: &[Row], top: f32) -> Result<(), RenderE
             canvas.fill(Rect::new(MARGIN, row_top, CONTENT, 1.0), RULE);
         }
         let centre = row_top + row.height / 2.0;
-        canvas.text(row.label, MARGIN + CELL_PADDING, centre, label_style)?;
+        canvas.text(&row.label, MARGIN + CELL_PADDING, centre, label_style)?;
         let step = row.style.size * LINE_HEIGHT;
         let first_centre = centre - (row.value.len() as f32 - 1.0) * step / 2.0;
         for (at, line) in row.value.iter().enumerate() {

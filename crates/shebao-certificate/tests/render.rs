@@ -1,6 +1,9 @@
-//! Renders payment certificates and reads them back the way a verifier would: the QR decoded
-//! by two independent decoders (rqrr in-process, zbarimg from zbar-tools), its signature
-//! verified, its figures compared with what was rendered.
+//! Renders certificates (缴费证明, 完税证明) and reads every page back the way a verifier
+//! would: the QR decoded by two independent decoders (rqrr in-process, zbarimg from
+//! zbar-tools), its signature verified, its figures compared with what was rendered.
+//!
+//! Rare characters are written as escapes: the bundled font subset takes every character
+//! written in the sources, and these must come from the rare-character fallback.
 #![expect(
     clippy::unwrap_used,
     reason = "test helpers fail the test loudly on anything unexpected"
@@ -12,38 +15,25 @@ use std::process::Command;
 use chrono::NaiveDate;
 use ed25519_dalek::SigningKey;
 use shebao_certificate::{
-    CertificateLine, CertificateView, FontFace, Fonts, PAYMENT_CERTIFICATE_TITLE, RenderError,
-    SANDBOX_TAX_OFFICE, decode_qr_from_png, fixed_characters, render_payment_certificate,
+    BUNDLED_FONT_FILE, CertificateKind, CertificateLine, CertificateView, FontFace, Fonts,
+    MAX_PAGE_HEIGHT, PageFormat, RenderError, SANDBOX_TAX_OFFICE, decode_qr_from_png,
+    fixed_characters, render_certificate,
 };
 use shebao_core::certificate::{CertificatePayload, SignedCertificate, holder_tag};
 use shebao_core::{Amount, IdNumber, IdType, PersonName, YearMonth};
 
-const BUNDLED_FONT: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../fonts/NotoSansSC-Subset.otf"
-);
+const FONTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fonts");
 const SYSTEM_CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 /// The Simplified Chinese face inside the Noto Sans CJK collection.
 const SYSTEM_CJK_SC_FACE: u32 = 2;
 const SYSTEM_LATIN_FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 const ORIGIN: &str = "http://127.0.0.1:8080";
-/// A CJK Extension B character that neither the bundled subset nor Noto Sans CJK has.
+/// A CJK Extension B character that neither bundled face has (U+20000).
 const RARE: char = '\u{20000}';
 
+/// The bundled faces, as the app loads them: common subset, then the rare-character fallback.
 fn fonts() -> Fonts {
-    if Path::new(BUNDLED_FONT).exists() {
-        return Fonts::load(Path::new(BUNDLED_FONT)).unwrap();
-    }
-    assert!(
-        Path::new(SYSTEM_CJK_FONT).exists(),
-        "no font to render with: neither {BUNDLED_FONT} nor {SYSTEM_CJK_FONT} (fonts-noto-cjk)"
-    );
-    eprintln!("bundled font missing; rendering with {SYSTEM_CJK_FONT}");
-    let face = FontFace::load_index(Path::new(SYSTEM_CJK_FONT), SYSTEM_CJK_SC_FACE).unwrap();
-    Fonts {
-        primary: face,
-        fallback: None,
-    }
+    Fonts::load_bundled(Path::new(FONTS)).unwrap()
 }
 
 fn signing_key() -> SigningKey {
@@ -76,11 +66,21 @@ fn pension_line(first: &str, last: &str, base: &str, amount: &str) -> Certificat
         base: base.parse().unwrap(),
         rate: "0.20".parse().unwrap(),
         amount: amount.parse().unwrap(),
+        ticket_number: None,
     }
 }
 
 /// A view whose signed payload is computed from its own lines, as the gateway would.
 fn view(holder: &Person, lines: Vec<CertificateLine>, sandbox: bool) -> CertificateView {
+    view_of(CertificateKind::Payment, holder, lines, sandbox)
+}
+
+fn view_of(
+    kind: CertificateKind,
+    holder: &Person,
+    lines: Vec<CertificateLine>,
+    sandbox: bool,
+) -> CertificateView {
     let number = 20250000000456;
     let total: Amount = lines.iter().map(|line| line.amount).sum();
     let payload = CertificatePayload {
@@ -93,12 +93,15 @@ fn view(holder: &Person, lines: Vec<CertificateLine>, sandbox: bool) -> Certific
         holder_tag: holder_tag(number, holder.id_number.expose(), holder.name.expose()),
     };
     CertificateView {
-        title: PAYMENT_CERTIFICATE_TITLE.into(),
+        kind,
         name_masked: holder.name.masked(),
         id_number_masked: holder.id_number.masked(),
         id_type_name: "居民身份证".into(),
         lines,
-        ticket_number: "364016250700012345".into(),
+        ticket_number: match kind {
+            CertificateKind::Payment => "364016250700012345".into(),
+            CertificateKind::TaxPayment => String::new(),
+        },
         tax_office: SANDBOX_TAX_OFFICE.into(),
         sandbox,
         certificate: payload.sign(&signing_key()).unwrap(),
@@ -148,9 +151,28 @@ fn zbarimg(path: &Path) -> Option<String> {
     }
 }
 
+/// Renders `view` in `format`, keeps each page as an example named `name`(-n), checks each
+/// page's size, and reads each page back: every page carries the view's own QR.
+fn render_and_read_back(view: &CertificateView, format: PageFormat, name: &str) -> usize {
+    let pages = render_certificate(view, &fonts(), format).unwrap();
+    for (index, page) in pages.iter().enumerate() {
+        let image = image::load_from_memory(page).unwrap();
+        assert_eq!(image.width(), 1080, "page {index}");
+        assert!(image.height() <= MAX_PAGE_HEIGHT, "page {index} overflows");
+        let file_name = match pages.len() {
+            1 => format!("{name}.{}", format.extension()),
+            _ => format!("{name}-{}.{}", index + 1, format.extension()),
+        };
+        let path = keep_example(&file_name, page);
+        let certificate = read_back(page, &path);
+        assert_eq!(certificate, view.certificate, "page {index}");
+    }
+    pages.len()
+}
+
 /// Decodes the QR with both decoders, parses it, verifies it and returns the certificate.
-fn read_back(png: &[u8], file: &Path) -> SignedCertificate {
-    let text = decode_qr_from_png(png).unwrap();
+fn read_back(image: &[u8], file: &Path) -> SignedCertificate {
+    let text = decode_qr_from_png(image).unwrap();
     if let Some(zbar_text) = zbarimg(file) {
         assert_eq!(zbar_text, text, "zbarimg and rqrr disagree");
     }
@@ -169,13 +191,12 @@ fn should_render_a_certificate_whose_qr_verifies_and_matches_it() {
         false,
     );
 
-    let png = render_payment_certificate(&view, &fonts()).unwrap();
+    let pages = render_certificate(&view, &fonts(), PageFormat::Png).unwrap();
 
-    let image = image::load_from_memory(&png).unwrap();
-    assert_eq!(image.width(), 1080);
-    let file = tempfile::Builder::new().suffix(".png").tempfile().unwrap();
-    std::fs::write(file.path(), &png).unwrap();
-    let certificate = read_back(&png, file.path());
+    assert_eq!(pages.len(), 1);
+    assert_eq!(image::load_from_memory(&pages[0]).unwrap().width(), 1080);
+    let file = keep_example("payment-certificate.png", &pages[0]);
+    let certificate = read_back(&pages[0], &file);
     let payload = certificate.payload();
     assert_eq!(payload.amount_fen, 99100);
     assert_eq!(
@@ -187,7 +208,23 @@ fn should_render_a_certificate_whose_qr_verifies_and_matches_it() {
         holder_tag(payload.number, "640104199003150022", "马小燕")
     );
     assert_eq!(&certificate, &view.certificate);
-    keep_example("payment-certificate.png", &png);
+}
+
+#[test]
+fn should_render_a_jpeg_whose_qr_both_decoders_read() {
+    let view = view(
+        &ma_xiaoyan(),
+        vec![pension_line("2025-06", "2025-06", "4955.00", "991.00")],
+        false,
+    );
+
+    let pages = render_certificate(&view, &fonts(), PageFormat::Jpeg).unwrap();
+
+    assert!(pages[0].starts_with(&[0xFF, 0xD8, 0xFF]), "a JPEG");
+    assert_eq!(
+        render_and_read_back(&view, PageFormat::Jpeg, "payment-certificate-jpeg"),
+        1
+    );
 }
 
 #[test]
@@ -206,12 +243,77 @@ fn should_keep_the_sandbox_watermark_off_the_qr_and_wrap_long_values() {
     view.tax_office =
         "国家税务总局宁夏回族自治区银川市金凤区税务局第一税务所（办税服务厅）（演示）".into();
 
-    let png = render_payment_certificate(&view, &fonts()).unwrap();
+    let pages = render_and_read_back(&view, PageFormat::Png, "payment-certificate-sandbox");
 
-    let path = keep_example("payment-certificate-sandbox.png", &png);
-    let certificate = read_back(&png, &path);
-    assert_eq!(certificate.payload().amount_fen, 423654);
-    assert_eq!(certificate.payload().first_month, month("2025-04"));
+    assert_eq!(pages, 1);
+    assert_eq!(view.certificate.payload().amount_fen, 423654);
+}
+
+#[test]
+fn should_render_rare_name_characters_with_the_fallback_face() {
+    // U+20BB7 (Extension B) and U+5803 (outside GB2312) kept by the mask; U+4DAE
+    // (Extension A) as the last character of a two-character name.
+    let common = Fonts::load(&Path::new(FONTS).join(BUNDLED_FONT_FILE)).unwrap();
+    for (name, shown) in [
+        ("\u{20BB7}明\u{5803}", "\u{20BB7}*\u{5803}"),
+        ("刘\u{4DAE}", "*\u{4DAE}"),
+    ] {
+        let holder = person(name, "640104199003150022");
+        assert_eq!(holder.name.masked(), shown);
+        assert!(
+            shown.chars().any(|c| !common.has_glyph(c)),
+            "the name needs the fallback face"
+        );
+        let view = view(
+            &holder,
+            vec![pension_line("2025-06", "2025-06", "4955.00", "991.00")],
+            false,
+        );
+
+        let file = format!("payment-certificate-rare-{}", name.chars().count());
+        assert_eq!(render_and_read_back(&view, PageFormat::Png, &file), 1);
+    }
+}
+
+#[test]
+fn should_render_a_long_minority_name_with_its_middle_dot() {
+    let holder = person("阿卜杜热西提·买买提艾力", "650102198807150014");
+    assert_eq!(holder.name.masked(), "阿**********力");
+    let view = view(
+        &holder,
+        vec![pension_line("2025-06", "2025-06", "4955.00", "991.00")],
+        true,
+    );
+
+    assert_eq!(
+        render_and_read_back(&view, PageFormat::Png, "payment-certificate-long-name"),
+        1
+    );
+}
+
+#[test]
+fn should_flow_a_year_of_payments_onto_further_pages_each_with_the_qr() {
+    let holder = ma_xiaoyan();
+    let lines: Vec<CertificateLine> = (1..=12)
+        .map(|month_number| {
+            let month = format!("2025-{month_number:02}");
+            CertificateLine {
+                ticket_number: Some(format!("3640162501{month_number:08}")),
+                ..pension_line(&month, &month, "4955.00", "991.00")
+            }
+        })
+        .collect();
+    let view = view_of(CertificateKind::TaxPayment, &holder, lines, true);
+
+    let pages = render_and_read_back(&view, PageFormat::Png, "tax-payment-certificate");
+
+    assert!(pages >= 3, "twelve lines on {pages} pages");
+    let payload = view.certificate.payload();
+    assert_eq!(payload.amount_fen, 12 * 99100);
+    assert_eq!(
+        (payload.first_month, payload.last_month),
+        (month("2025-01"), month("2025-12"))
+    );
 }
 
 #[test]
@@ -228,7 +330,7 @@ fn should_refuse_a_name_no_font_can_draw() {
         false,
     );
 
-    let result = render_payment_certificate(&view, &fonts);
+    let result = render_certificate(&view, &fonts, PageFormat::Png);
 
     match result {
         Err(RenderError::MissingGlyph { character }) => assert_eq!(character, RARE),
@@ -247,16 +349,17 @@ fn should_draw_from_the_fallback_what_the_primary_face_lacks() {
     assert!(!latin.has_glyph('缴'));
     let cjk = FontFace::load_index(Path::new(SYSTEM_CJK_FONT), SYSTEM_CJK_SC_FACE).unwrap();
     let fonts = latin.with_fallback(cjk);
+    assert!(fonts.has_glyph('缴'));
     let view = view(
         &ma_xiaoyan(),
         vec![pension_line("2025-06", "2025-06", "4955.00", "991.00")],
         false,
     );
 
-    let png = render_payment_certificate(&view, &fonts).unwrap();
+    let pages = render_certificate(&view, &fonts, PageFormat::Png).unwrap();
 
     assert_eq!(
-        decode_qr_from_png(&png).unwrap(),
+        decode_qr_from_png(&pages[0]).unwrap(),
         view.certificate.qr_text(ORIGIN)
     );
 }
@@ -275,7 +378,7 @@ fn should_refuse_lines_that_disagree_with_the_signed_payload() {
     wrong_period.lines[0].last_month = month("2025-07");
 
     for (view, field) in [(wrong_amount, "amount"), (wrong_period, "fee_period")] {
-        match render_payment_certificate(&view, &fonts()) {
+        match render_certificate(&view, &fonts(), PageFormat::Png) {
             Err(RenderError::Inconsistent { field: found }) => assert_eq!(found, field),
             other => panic!("expected Inconsistent({field}), got {other:?}"),
         }
@@ -284,7 +387,7 @@ fn should_refuse_lines_that_disagree_with_the_signed_payload() {
 
 #[test]
 fn should_find_every_fixed_character_in_the_bundled_font() {
-    let fonts = fonts();
+    let fonts = Fonts::load(&Path::new(FONTS).join(BUNDLED_FONT_FILE)).unwrap();
     let missing: String = fixed_characters()
         .chars()
         .filter(|c| !fonts.has_glyph(*c))

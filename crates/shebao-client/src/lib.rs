@@ -20,7 +20,13 @@ use shebao_core::wire::{self, KeySet, KeyUse, Problem, header};
 
 /// How many times a retryable request is sent at most.
 const MAX_ATTEMPTS: u32 = 3;
+/// The wait before the n-th resend is n times this, plus up to 250 ms of jitter.
+const BACKOFF: Duration = Duration::from_millis(300);
+/// A whole exchange; longer than the gateway's longest long-poll (25 s).
 const TIMEOUT: Duration = Duration::from_secs(40);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How far a stale-timestamp refusal's `server_time` may be from its own signature time.
+const CLOCK_AGREEMENT_SECONDS: i64 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -111,7 +117,7 @@ pub async fn enroll(origin: &str, key: &SigningKey) -> Result<String, ClientErro
 fn http_client() -> Result<reqwest::Client, ClientError> {
     reqwest::Client::builder()
         .timeout(TIMEOUT)
-        .connect_timeout(Duration::from_secs(10))
+        .connect_timeout(CONNECT_TIMEOUT)
         .build()
         .map_err(network)
 }
@@ -202,6 +208,40 @@ impl Client {
         self.send(&request, idempotency_key.is_some()).await
     }
 
+    /// POSTs body bytes fixed beforehand (a journaled request, or its replay after a restart)
+    /// under their idempotency key; retried like [`Client::post`] with a key.
+    pub async fn post_bytes<T: DeserializeOwned>(
+        &self,
+        target: &str,
+        body: Vec<u8>,
+        idempotency_key: &str,
+        identity_token: Option<&str>,
+    ) -> Result<T, ClientError> {
+        let request = Outgoing {
+            method: Method::POST,
+            target,
+            body,
+            idempotency_key: Some(idempotency_key),
+            identity_token,
+        };
+        self.send(&request, true).await
+    }
+
+    /// Starts from a known difference between the gateway's clock and ours, in seconds (the
+    /// one learned in an earlier run, say); a refusal of our timestamp corrects it anyway.
+    pub fn with_clock_offset(self, seconds: i64) -> Self {
+        self.clock_offset.store(seconds, Ordering::Relaxed);
+        self
+    }
+
+    /// The gateway's clock minus ours, in seconds, as last learned.
+    pub fn clock_offset(&self) -> i64 {
+        self.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// Sends `request`, retrying a retryable one after a network failure (at most
+    /// `MAX_ATTEMPTS` sends, with jittered back-off), each send signed afresh over the same
+    /// body bytes. A gateway refusing the timestamp corrects the clock offset once and resends.
     async fn send<T: DeserializeOwned>(
         &self,
         request: &Outgoing<'_>,
@@ -212,30 +252,29 @@ impl Client {
         loop {
             attempt += 1;
             match self.send_once(request).await {
-                Err(ClientError::Api(problem))
-                    if problem.code == ErrorCode::TimestampOutOfWindow && !corrected_clock =>
-                {
+                Err(Refusal::StaleClock { server_time }) if !corrected_clock => {
                     corrected_clock = true;
-                    if let Some(server_time) = problem.server_time {
-                        self.clock_offset
-                            .store(server_time - unix_now(), Ordering::Relaxed);
-                    }
+                    let offset = server_time - unix_now();
+                    tracing::warn!(offset, "gateway refused our clock; correcting once");
+                    self.clock_offset.store(offset, Ordering::Relaxed);
                 }
-                Err(ClientError::Network(what)) if retryable && attempt < MAX_ATTEMPTS => {
+                Err(Refusal::StaleClock { .. }) => {
+                    return Err(network("gateway still refuses the corrected clock"));
+                }
+                Err(Refusal::Client(ClientError::Network(what)))
+                    if retryable && attempt < MAX_ATTEMPTS =>
+                {
                     tracing::warn!(target_path = request.target, attempt, error = %what, "retrying request");
                     let jitter = rand::thread_rng().gen_range(0..250);
-                    tokio::time::sleep(Duration::from_millis(300 * u64::from(attempt) + jitter))
-                        .await;
+                    tokio::time::sleep(BACKOFF * attempt + Duration::from_millis(jitter)).await;
                 }
-                other => return other,
+                Err(Refusal::Client(error)) => return Err(error),
+                Ok(answer) => return Ok(answer),
             }
         }
     }
 
-    async fn send_once<T: DeserializeOwned>(
-        &self,
-        request: &Outgoing<'_>,
-    ) -> Result<T, ClientError> {
+    async fn send_once<T: DeserializeOwned>(&self, request: &Outgoing<'_>) -> Result<T, Refusal> {
         let ts = unix_now() + self.clock_offset.load(Ordering::Relaxed);
         let nonce = sign::new_nonce();
         let parts = RequestParts {
@@ -265,7 +304,7 @@ impl Client {
         if let Some(token) = request.identity_token {
             builder = builder.header(header::IDENTITY_TOKEN, token);
         }
-        if request.method == Method::POST {
+        if request.method != Method::GET {
             builder = builder
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(request.body.clone());
@@ -277,7 +316,7 @@ impl Client {
         let request_id = header_text(&response, header::REQUEST_ID)?;
         let signature = header_text(&response, header::SIGNATURE)?;
         let body = response.bytes().await.map_err(network)?;
-        self.verify(status.as_u16(), &nonce, &request_id, &signature, &body)?;
+        let in_window = self.verify(status.as_u16(), &nonce, &request_id, &signature, &body)?;
         tracing::info!(
             request_id = %request_id,
             method = %request.method,
@@ -286,15 +325,31 @@ impl Client {
             "gateway answered"
         );
 
-        if status.is_success() {
-            serde_json::from_slice(&body).map_err(|_| network("unexpected response body"))
-        } else {
-            let problem: Problem =
-                serde_json::from_slice(&body).map_err(|_| network("unexpected error body"))?;
-            Err(ClientError::Api(Box::new(problem)))
+        let problem = (!status.is_success())
+            .then(|| serde_json::from_slice::<Problem>(&body))
+            .transpose()
+            .map_err(|_| network("unexpected error body"))?;
+        match (in_window, problem) {
+            (Ok(()), None) => serde_json::from_slice(&body)
+                .map_err(|_| network("unexpected response body").into()),
+            (Ok(()), Some(problem)) => Err(stale_clock(&problem)
+                .unwrap_or_else(|| Refusal::Client(ClientError::Api(Box::new(problem))))),
+            // Our own clock is off: the answer is signed over our nonce by a trusted key, so
+            // it is fresh; only the gateway's word on the time is taken from it.
+            (Err(signed_at), Some(problem)) => match stale_clock(&problem) {
+                Some(Refusal::StaleClock { server_time })
+                    if (server_time - signed_at).abs() <= CLOCK_AGREEMENT_SECONDS =>
+                {
+                    Err(Refusal::StaleClock { server_time })
+                }
+                _ => Err(network("response signature outside the time window").into()),
+            },
+            (Err(_), None) => Err(network("response signature outside the time window").into()),
         }
     }
 
+    /// Checks the response signature: a trusted key, over the request's own nonce. `Ok(Err(ts))`
+    /// when it verifies but was signed at `ts`, outside the window around our clock.
     fn verify(
         &self,
         status: u16,
@@ -302,17 +357,13 @@ impl Client {
         request_id: &str,
         signature: &str,
         body: &[u8],
-    ) -> Result<(), ClientError> {
+    ) -> Result<Result<(), i64>, ClientError> {
         let header = ResponseSignatureHeader::parse(signature)
             .map_err(|_| network("malformed response signature"))?;
         let key = self
             .trusted
             .get(&header.kid)
             .ok_or_else(|| network("response signed by an untrusted key"))?;
-        let now = unix_now() + self.clock_offset.load(Ordering::Relaxed);
-        if (now - header.ts).abs() > sign::WINDOW_SECONDS {
-            return Err(network("response signature outside the time window"));
-        }
         let parts = ResponseParts {
             status,
             request_nonce: nonce,
@@ -322,7 +373,36 @@ impl Client {
         };
         parts
             .verify(key, &header.sig)
-            .map_err(|_| network("response signature does not verify"))
+            .map_err(|_| network("response signature does not verify"))?;
+        let now = unix_now() + self.clock_offset.load(Ordering::Relaxed);
+        if (now - header.ts).abs() > sign::WINDOW_SECONDS {
+            return Ok(Err(header.ts));
+        }
+        Ok(Ok(()))
+    }
+}
+
+/// Why one send did not give an answer.
+enum Refusal {
+    /// The gateway refused the request's timestamp and said what time it is.
+    StaleClock {
+        server_time: i64,
+    },
+    Client(ClientError),
+}
+
+impl From<ClientError> for Refusal {
+    fn from(error: ClientError) -> Self {
+        Self::Client(error)
+    }
+}
+
+fn stale_clock(problem: &Problem) -> Option<Refusal> {
+    match (problem.code, problem.server_time) {
+        (ErrorCode::TimestampOutOfWindow, Some(server_time)) => {
+            Some(Refusal::StaleClock { server_time })
+        }
+        _ => None,
     }
 }
 

@@ -1,9 +1,11 @@
-//! The payment certificate's (缴费证明) signed QR payload, protocol v1: the 28 bytes it signs,
-//! the Ed25519 signature over them, the base32 QR text and its verification.
+//! The certificates' signed QR payload, protocol v1: the 28 bytes it signs, the Ed25519
+//! signature over them, the base32 QR text and its verification; and the kinds of certificate
+//! (缴费证明, 完税证明) that carry it.
 
 use chrono::NaiveDate;
 use data_encoding::BASE32_NOPAD;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::YearMonth;
@@ -18,6 +20,28 @@ pub const PAYLOAD_LEN: usize = 28;
 pub const SIGNED_LEN: usize = PAYLOAD_LEN + 64;
 /// Separates the verification origin from the base32 payload in the QR text.
 pub const QR_PATH: &str = "/C/";
+
+/// Which certificate a document is. Both carry the same payload v1 in their QR; the payload
+/// does not say which kind it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateKind {
+    /// 缴费证明: proof of one payment, issued after it.
+    Payment,
+    /// 完税证明: the tax side's proof of the payments of a span of time, reprintable after
+    /// natural-person login.
+    TaxPayment,
+}
+
+impl CertificateKind {
+    /// The title printed on the certificate.
+    pub const fn title_zh(self) -> &'static str {
+        match self {
+            Self::Payment => "缴费证明",
+            Self::TaxPayment => "完税证明",
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum CertificateError {
@@ -252,6 +276,16 @@ mod tests {
             issued_on: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
             holder_tag: holder_tag(number, "640102199001011237", "张三"),
         }
+    }
+
+    #[test]
+    fn should_title_each_kind_and_tag_it_in_snake_case() {
+        assert_eq!(CertificateKind::Payment.title_zh(), "缴费证明");
+        assert_eq!(CertificateKind::TaxPayment.title_zh(), "完税证明");
+        assert_eq!(
+            serde_json::to_string(&CertificateKind::TaxPayment).unwrap(),
+            "\"tax_payment\""
+        );
     }
 
     #[test]

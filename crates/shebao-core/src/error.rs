@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A stable, snake_case error code. The gateway puts it in problem+json's `code`, the app
 /// passes it to the frontend, which shows its own translated text for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     SignatureMissing,

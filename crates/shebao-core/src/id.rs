@@ -9,6 +9,7 @@ use crate::ErrorCode;
 
 /// Document types (身份证件类型).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IdType {
     /// 居民身份证
@@ -612,10 +613,18 @@ mod tests {
 
     #[test]
     fn should_accept_names_with_cjk_extension_characters() {
-        // 𠮷 is in CJK Extension B, 䶮 in Extension A; both are alphabetic in Unicode.
-        assert!('𠮷'.is_alphabetic() && '䶮'.is_alphabetic());
-        assert_eq!(PersonName::parse("𠮷田").unwrap().expose(), "𠮷田");
-        assert_eq!(PersonName::parse("刘䶮").unwrap().masked(), "*䶮");
+        // U+20BB7 is in CJK Extension B, U+4DAE in Extension A; both are alphabetic in
+        // Unicode. Written as escapes: the bundled font subset takes every character written
+        // in the sources, and these belong to the rare-character fallback.
+        assert!('\u{20BB7}'.is_alphabetic() && '\u{4DAE}'.is_alphabetic());
+        assert_eq!(
+            PersonName::parse("\u{20BB7}田").unwrap().expose(),
+            "\u{20BB7}田"
+        );
+        assert_eq!(
+            PersonName::parse("刘\u{4DAE}").unwrap().masked(),
+            "*\u{4DAE}"
+        );
     }
 
     proptest::proptest! {

@@ -79,6 +79,22 @@ impl<'de> Deserialize<'de> for Amount {
     }
 }
 
+/// On the wire: a decimal string with exactly two places, e.g. `"991.00"`.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Amount {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .pattern(Some(r"^-?[0-9]+\.[0-9]{2}$"))
+            .description(Some("Yuan as a decimal string with exactly two places"))
+            .examples(["991.00"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Amount {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,6 +87,22 @@ impl<'de> Deserialize<'de> for YearMonth {
     }
 }
 
+/// On the wire: `"YYYY-MM"`.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for YearMonth {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .pattern(Some(r"^[0-9]{4}-(0[1-9]|1[0-2])$"))
+            .description(Some("A month, YYYY-MM"))
+            .examples(["2025-06"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for YearMonth {}
+
 /// A fee period (费款所属期): the months from `first` to `last`, both included. Guarantees
 /// `first <= last`, so a period always holds at least one month. On the wire it is
 /// `{"first": "YYYY-MM", "last": "YYYY-MM"}`.

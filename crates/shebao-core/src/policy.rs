@@ -9,6 +9,7 @@ use crate::{Amount, ErrorCode, FeePeriod, PeriodType, YearMonth};
 
 /// How sure we are of a figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FigureStatus {
     Confirmed,
@@ -18,6 +19,7 @@ pub enum FigureStatus {
 
 /// An insurance item (征收项目).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InsuranceItem {
     Pension,

@@ -17,6 +17,7 @@ pub mod header {
 
 /// A problem+json error body.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub type_uri: String,
@@ -40,6 +41,7 @@ pub struct Problem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum KeyUse {
     Response,
@@ -47,6 +49,7 @@ pub enum KeyUse {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicKeyEntry {
     pub kid: String,
     #[serde(rename = "use")]
@@ -59,26 +62,31 @@ pub struct PublicKeyEntry {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeySet {
     pub keys: Vec<PublicKeyEntry>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollDevice {
     pub public_key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceEnrolled {
     pub device_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCaptcha {
     pub purpose: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Captcha {
     pub captcha_id: String,
     /// A PNG data URL.
@@ -87,6 +95,7 @@ pub struct Captcha {
 }
 
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfirmIdentity {
     pub name: String,
     pub id_type: IdType,
@@ -104,6 +113,7 @@ impl std::fmt::Debug for ConfirmIdentity {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonSummary {
     pub name_masked: String,
     pub id_number_masked: String,
@@ -111,6 +121,7 @@ pub struct PersonSummary {
 }
 
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentityConfirmed {
     pub identity_token: String,
     pub person: PersonSummary,
@@ -126,6 +137,7 @@ impl std::fmt::Debug for IdentityConfirmed {
 
 /// Contributions assessed, transmitted and not yet declared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Payable {
     pub id: String,
     pub item: InsuranceItem,
@@ -134,6 +146,7 @@ pub struct Payable {
     pub months: u32,
     /// The monthly base.
     pub base: Amount,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^[0-9]+(\.[0-9]+)?$", example = "0.08"))]
     pub rate: rust_decimal::Decimal,
     pub amount: Amount,
     pub personal: Amount,
@@ -142,17 +155,20 @@ pub struct Payable {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PayableList {
     pub items: Vec<Payable>,
     pub total: Amount,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewDeclaration {
     pub payable_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeclarationStatus {
     Declared,
@@ -161,6 +177,7 @@ pub enum DeclarationStatus {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Declaration {
     pub id: String,
     pub status: DeclarationStatus,
@@ -175,16 +192,19 @@ pub struct Declaration {
 
 /// A person's declarations, newest first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeclarationList {
     pub items: Vec<Declaration>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPaymentOrder {
     pub declaration_id: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Created,
@@ -202,6 +222,7 @@ impl OrderStatus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Unionpay,
@@ -216,6 +237,7 @@ impl Channel {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentOrder {
     pub id: String,
     pub declaration_id: String,
@@ -232,11 +254,13 @@ pub struct PaymentOrder {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPaymentAttempt {
     pub channel: Channel,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AttemptStatus {
     Pending,
@@ -248,6 +272,7 @@ pub enum AttemptStatus {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentAttempt {
     pub id: String,
     pub order_id: String,
@@ -262,11 +287,13 @@ pub struct PaymentAttempt {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCertificate {
     pub order_id: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CertificateStatus {
     Valid,
@@ -276,6 +303,7 @@ pub enum CertificateStatus {
 
 /// One paid line of a payment certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CertificateLine {
     pub item: InsuranceItem,
     /// 征收项目, e.g. 企业职工基本养老保险费.
@@ -286,6 +314,7 @@ pub struct CertificateLine {
     pub period_end: YearMonth,
     /// The monthly base.
     pub base: Amount,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^[0-9]+(\.[0-9]+)?$", example = "0.08"))]
     pub rate: rust_decimal::Decimal,
     pub amount: Amount,
 }
@@ -293,6 +322,7 @@ pub struct CertificateLine {
 /// A 缴费证明 as the gateway issues it: the data to render, and the signed QR text that
 /// proves it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentCertificate {
     /// The certificate number, decimal digits.
     pub number: String,
@@ -309,4 +339,122 @@ pub struct PaymentCertificate {
     /// `<VERIFY-ORIGIN>/C/<base32>` per the certificate QR payload v1.
     pub qr_text: String,
     pub status: CertificateStatus,
+}
+
+/// One paid line of a 完税证明: a payment line and the electronic tax ticket (电子税票号码) it
+/// was paid under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxPaymentLine {
+    pub ticket_number: String,
+    #[serde(flatten)]
+    pub line: CertificateLine,
+}
+
+/// A 完税证明 as the gateway issues it: the payments of a span of time, each line under its
+/// own ticket, with the same signed QR payload v1 as a 缴费证明 (number, total, the fee period
+/// the lines span, issue date, holder tag).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TaxPaymentCertificate {
+    /// The certificate number, decimal digits.
+    pub number: String,
+    pub name_masked: String,
+    pub id_number_masked: String,
+    pub id_type: IdType,
+    pub lines: Vec<TaxPaymentLine>,
+    pub total: Amount,
+    pub issued_on: chrono::NaiveDate,
+    /// 税务机关.
+    pub tax_office: String,
+    /// `<VERIFY-ORIGIN>/C/<base32>` per the certificate QR payload v1.
+    pub qr_text: String,
+    pub status: CertificateStatus,
+}
+
+/// Either certificate, tagged by its kind: `{"kind": "payment", ...}` or
+/// `{"kind": "tax_payment", ...}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IssuedCertificate {
+    Payment(PaymentCertificate),
+    TaxPayment(TaxPaymentCertificate),
+}
+
+impl IssuedCertificate {
+    pub fn kind(&self) -> crate::certificate::CertificateKind {
+        match self {
+            Self::Payment(_) => crate::certificate::CertificateKind::Payment,
+            Self::TaxPayment(_) => crate::certificate::CertificateKind::TaxPayment,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::certificate::CertificateKind;
+
+    fn line(month: &str) -> CertificateLine {
+        CertificateLine {
+            item: InsuranceItem::Pension,
+            item_name: "企业职工基本养老保险费".into(),
+            sub_item_name: "职工基本养老保险(个人缴纳)".into(),
+            period_start: month.parse().unwrap(),
+            period_end: month.parse().unwrap(),
+            base: "4955.00".parse().unwrap(),
+            rate: "0.20".parse().unwrap(),
+            amount: "991.00".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn should_tag_a_tax_payment_certificate_and_flatten_its_lines() {
+        let certificate = IssuedCertificate::TaxPayment(TaxPaymentCertificate {
+            number: "20250000000789".into(),
+            name_masked: "马*燕".into(),
+            id_number_masked: "640104********0022".into(),
+            id_type: IdType::ResidentIdCard,
+            lines: vec![TaxPaymentLine {
+                ticket_number: "364016250700012345".into(),
+                line: line("2025-06"),
+            }],
+            total: "991.00".parse().unwrap(),
+            issued_on: chrono::NaiveDate::from_ymd_opt(2025, 7, 3).unwrap(),
+            tax_office: "国家税务总局银川市税务局（演示）".into(),
+            qr_text: "HTTP://X/C/A".into(),
+            status: CertificateStatus::Valid,
+        });
+
+        let json = serde_json::to_value(&certificate).unwrap();
+
+        assert_eq!(json["kind"], "tax_payment");
+        assert_eq!(json["lines"][0]["ticket_number"], "364016250700012345");
+        assert_eq!(json["lines"][0]["period_start"], "2025-06");
+        let back: IssuedCertificate = serde_json::from_value(json).unwrap();
+        assert_eq!(back.kind(), CertificateKind::TaxPayment);
+    }
+
+    #[test]
+    fn should_read_a_payment_certificate_under_its_kind_tag() {
+        let json = serde_json::json!({
+            "kind": "payment",
+            "number": "20250000000456",
+            "order_id": "ord_1",
+            "ticket_number": "364016250700012345",
+            "name_masked": "马*燕",
+            "id_number_masked": "640104********0022",
+            "id_type": serde_json::to_value(IdType::ResidentIdCard).unwrap(),
+            "lines": [serde_json::to_value(line("2025-06")).unwrap()],
+            "total": "991.00",
+            "issued_on": "2025-07-03",
+            "tax_office": "国家税务总局银川市税务局（演示）",
+            "qr_text": "HTTP://X/C/A",
+            "status": "valid",
+        });
+        let certificate: IssuedCertificate = serde_json::from_value(json).unwrap();
+        assert_eq!(certificate.kind(), CertificateKind::Payment);
+        assert!(
+            matches!(certificate, IssuedCertificate::Payment(p) if p.order_id == "ord_1"),
+            "a payment certificate"
+        );
+    }
 }

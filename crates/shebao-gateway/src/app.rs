@@ -1,78 +1,56 @@
 //! The router: which routes exist, which are signed, which are idempotent, and the layers
-//! every request passes (request id, tracing span, body limit).
+//! every request passes (request id, tracing span, metrics, body limit). Routes are added
+//! only through `utoipa_axum::routes!`, so the OpenAPI document is built from the same
+//! handlers the router serves.
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
-use axum::http::HeaderValue;
+use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::{Extension, Router};
 use shebao_core::wire::header;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId as TowerRequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
+use utoipa::openapi::OpenApi as Document;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::routes;
 
 use crate::error::{ApiError, REQUEST_ID};
 use crate::idempotency::idempotent;
 use crate::ids;
-use crate::routes::{certificates, identity, notifications, payments, public, verify};
+use crate::routes::{certificates, health, identity, notifications, payments, public, verify};
 use crate::signed::{BODY_LIMIT, signed};
 use crate::state::AppState;
+use crate::{metrics, openapi};
 
-/// The gateway's id for the request being answered (`Request-Id`).
+/// The gateway's id for the request being answered (`Request-Id`, also `x-request-id`).
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+/// The header tower-http's request-id layers read and write.
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
 pub fn router(state: AppState) -> Router {
-    let idempotency = || middleware::from_fn_with_state(state.clone(), idempotent);
-    let signed_routes = Router::new()
-        .route("/v1/captchas", post(identity::new_captcha))
-        .route("/v1/identity/confirmations", post(identity::confirm))
-        .route("/v1/payables", get(payments::payables))
-        .route(
-            "/v1/declarations",
-            post(payments::declare)
-                .layer(idempotency())
-                .get(payments::declarations),
-        )
-        .route(
-            "/v1/declarations/{declaration_id}",
-            get(payments::declaration),
-        )
-        .route(
-            "/v1/payment-orders",
-            post(payments::create_order).layer(idempotency()),
-        )
-        .route("/v1/payment-orders/{order_id}", get(payments::order))
-        .route(
-            "/v1/payment-orders/{order_id}/attempts",
-            post(payments::create_attempt).layer(idempotency()),
-        )
-        .route(
-            "/v1/certificates",
-            post(certificates::issue).layer(idempotency()),
-        )
-        .route("/v1/certificates/{number}", get(certificates::certificate))
-        .route_layer(middleware::from_fn_with_state(state.clone(), signed));
+    build(state).0
+}
 
-    let mut public_routes = Router::new()
-        .route("/healthz", get(public::healthz))
-        .route("/.well-known/shebao-keys", get(public::key_set))
-        .route("/v1/devices", post(public::enroll_device))
-        .route(
-            "/v1/channels/unionpay/notifications",
-            post(notifications::unionpay),
-        )
-        .route("/C/{payload}", get(verify::verify));
-    if state.sandbox {
-        public_routes = public_routes.merge(crate::sandbox::routes());
-    }
-
-    signed_routes
-        .merge(public_routes)
+/// The served router and the OpenAPI document of exactly its routes.
+pub fn build(state: AppState) -> (Router, Document) {
+    let (routes, collected) = documented_routes(&state).split_for_parts();
+    let document = openapi::document(collected);
+    let router = routes
         .fallback(not_found)
+        .layer(Extension(openapi::Served::new(&document)))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
@@ -83,7 +61,53 @@ pub fn router(state: AppState) -> Router {
                 }),
         )
         .layer(middleware::from_fn(request_id))
-        .with_state(state)
+        .layer(PropagateRequestIdLayer::new(X_REQUEST_ID))
+        .layer(SetRequestIdLayer::new(X_REQUEST_ID, GatewayRequestId))
+        // The gateway names every request itself: whatever a client sends in `x-request-id`
+        // never reaches a log line or a response.
+        .layer(middleware::map_request(|mut request: Request| async move {
+            request.headers_mut().remove(X_REQUEST_ID);
+            request
+        }))
+        .with_state(state);
+    (router, document)
+}
+
+/// Every route, each with its OpenAPI operation.
+fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
+    let idempotent = |(schemas, paths, method_router): UtoipaMethodRouter<AppState>| {
+        let layer = middleware::from_fn_with_state(state.clone(), idempotent);
+        (schemas, paths, method_router.layer(layer))
+    };
+    let signed_routes = OpenApiRouter::new()
+        .routes(routes!(identity::new_captcha))
+        .routes(routes!(identity::confirm))
+        .routes(routes!(payments::payables))
+        .routes(idempotent(routes!(payments::declare)))
+        .routes(routes!(payments::declarations))
+        .routes(routes!(payments::declaration))
+        .routes(idempotent(routes!(payments::create_order)))
+        .routes(routes!(payments::order))
+        .routes(idempotent(routes!(payments::create_attempt)))
+        .routes(idempotent(routes!(certificates::issue)))
+        .routes(routes!(certificates::certificate))
+        .route_layer(middleware::from_fn_with_state(state.clone(), signed));
+
+    let mut public_routes = OpenApiRouter::new()
+        .routes(routes!(health::health))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::ready))
+        .routes(routes!(health::readyz))
+        .routes(routes!(metrics::scrape))
+        .routes(routes!(openapi::serve))
+        .routes(routes!(public::key_set))
+        .routes(routes!(public::enroll_device))
+        .routes(routes!(notifications::unionpay))
+        .routes(routes!(verify::verify));
+    if state.sandbox {
+        public_routes = public_routes.merge(crate::sandbox::routes());
+    }
+    signed_routes.merge(public_routes)
 }
 
 /// One span per request: its id, method, route template and (when answered) status. Never
@@ -93,7 +117,7 @@ fn request_span(request: &Request) -> Span {
         .extensions()
         .get::<RequestId>()
         .map_or("", |id| id.0.as_str());
-    let path = request
+    let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or("unmatched", MatchedPath::as_str);
@@ -101,14 +125,31 @@ fn request_span(request: &Request) -> Span {
         "request",
         request_id,
         method = %request.method(),
-        path,
+        route,
         status = tracing::field::Empty,
     )
 }
 
-/// Gives every request an id, visible to handlers and errors, and answers it in `Request-Id`.
+/// `req_` + 12 random bytes for tower-http's `SetRequestIdLayer`.
+#[derive(Debug, Clone, Copy)]
+struct GatewayRequestId;
+
+impl MakeRequestId for GatewayRequestId {
+    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<TowerRequestId> {
+        HeaderValue::from_str(&ids::request_id())
+            .ok()
+            .map(TowerRequestId::new)
+    }
+}
+
+/// Hands the request's id to handlers and errors, and answers it in the protocol's
+/// `Request-Id` header too.
 async fn request_id(mut request: Request, next: Next) -> Response {
-    let id = ids::request_id();
+    let id = request
+        .extensions()
+        .get::<TowerRequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .map_or_else(ids::request_id, str::to_owned);
     request.extensions_mut().insert(RequestId(id.clone()));
     let mut response = REQUEST_ID.scope(id.clone(), next.run(request)).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
@@ -119,4 +160,95 @@ async fn request_id(mut request: Request, next: Next) -> Response {
 
 async fn not_found() -> ApiError {
     ApiError::not_found()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::collections::BTreeSet;
+
+    use tokio::sync::watch;
+
+    use super::*;
+    use crate::GatewayConfig;
+
+    /// The paths an axum router serves, read from its `Debug` output (axum has no other way
+    /// to list them): the `Node { paths: {RouteId(n): "/path", ...} }` of its path router,
+    /// which comes before the fallback router's.
+    fn served_paths(router: &Router) -> BTreeSet<String> {
+        let debug = format!("{router:?}");
+        let (path_router, _) = debug.split_once("fallback_router").unwrap();
+        let mut paths = BTreeSet::new();
+        let mut rest = path_router;
+        while let Some(start) = rest.find("Node { paths: {") {
+            let block = &rest[start..];
+            let end = block.find("} }").unwrap();
+            for quoted in block[..end].split('"').skip(1).step_by(2) {
+                if !quoted.contains("__private__axum") {
+                    paths.insert(quoted.to_owned());
+                }
+            }
+            rest = &block[end..];
+        }
+        paths
+    }
+
+    async fn built(sandbox: bool) -> (Router, Document) {
+        let dir = tempfile::TempDir::new().unwrap();
+        let config = GatewayConfig {
+            database: crate::Database::Sqlite(dir.path().join("gateway.sqlite3")),
+            database_max_connections: None,
+            sandbox,
+            sandbox_date: None,
+            bind: "127.0.0.1:0".parse().unwrap(),
+            tax_office: None,
+            verify_origin: None,
+            policy_path: None,
+        };
+        let (_stop, stopped) = watch::channel(false);
+        let state = crate::prepare(
+            &config,
+            "税务局".to_owned(),
+            Some("https://v.example".to_owned()),
+            "http://127.0.0.1:1",
+            stopped,
+        )
+        .await
+        .unwrap();
+        let built = build(state);
+        // The router keeps the pool; the files may go.
+        drop(dir);
+        built
+    }
+
+    #[tokio::test]
+    async fn should_describe_every_route_it_serves() {
+        for sandbox in [true, false] {
+            let (router, document) = built(sandbox).await;
+            let served = served_paths(&router);
+            assert!(
+                served.contains("/v1/identity/confirmations") && served.contains("/ready"),
+                "the router's paths could not be read: {served:?}"
+            );
+            assert_eq!(
+                served.iter().any(|path| path.starts_with("/sandbox/")),
+                sandbox
+            );
+            let described: BTreeSet<String> = document.paths.paths.keys().cloned().collect();
+            assert_eq!(
+                served, described,
+                "served and described paths differ (sandbox: {sandbox})"
+            );
+        }
+    }
+
+    #[test]
+    fn should_read_the_paths_of_a_plain_router() {
+        let router: Router = Router::new()
+            .route("/a/{id}", axum::routing::get(|| async {}))
+            .route("/b", axum::routing::post(|| async {}));
+        let expected: BTreeSet<String> = ["/a/{id}", "/b"].map(str::to_owned).into();
+        assert_eq!(served_paths(&router), expected);
+    }
 }

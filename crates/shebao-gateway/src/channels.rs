@@ -16,7 +16,7 @@ use crate::store::Store;
 pub const SIGNATURE_HEADER: &str = "channel-signature";
 
 /// A channel's report that it took the money for an attempt.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PaymentNotification {
     pub attempt_id: String,
     /// The channel's own transaction id; notifications are deduplicated on it.

@@ -114,6 +114,8 @@ impl IntoResponse for ApiError {
         response
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        // For the metrics layer, which counts problems by code.
+        response.extensions_mut().insert(self.code);
         response
     }
 }

@@ -96,7 +96,7 @@ fn secret(key: &StoredKey, unusable: &'static str) -> Result<SigningKey, Gateway
 /// there is none (a database from before certificates gets its certificate key here).
 pub async fn load_or_create(store: &Store, now: i64) -> Result<GatewayKeys, GatewayError> {
     let mut stored = store.gateway_keys().await?;
-    let mut created = false;
+    let mut attempted = false;
     if !stored.iter().any(|key| key.key_use == KeyUse::Response) {
         let key = new_key(
             RESPONSE_KID,
@@ -105,9 +105,10 @@ pub async fn load_or_create(store: &Store, now: i64) -> Result<GatewayKeys, Gate
             now,
             RESPONSE_KEY_LIFETIME_SECONDS,
         );
-        store.insert_gateway_key(&key).await?;
-        tracing::info!(kid = RESPONSE_KID, "created the gateway response key");
-        created = true;
+        if store.insert_gateway_key(&key).await? {
+            tracing::info!(kid = RESPONSE_KID, "created the gateway response key");
+        }
+        attempted = true;
     }
     if !stored.iter().any(|key| key.key_use == KeyUse::Certificate) {
         let key = new_key(
@@ -117,11 +118,13 @@ pub async fn load_or_create(store: &Store, now: i64) -> Result<GatewayKeys, Gate
             now,
             CERTIFICATE_KEY_LIFETIME_SECONDS,
         );
-        store.insert_gateway_key(&key).await?;
-        tracing::info!(kid = CERTIFICATE_KID, "created the gateway certificate key");
-        created = true;
+        if store.insert_gateway_key(&key).await? {
+            tracing::info!(kid = CERTIFICATE_KID, "created the gateway certificate key");
+        }
+        attempted = true;
     }
-    if created {
+    // Reread even when another gateway won the race to create a key: its key is the one.
+    if attempted {
         stored = store.gateway_keys().await?;
     }
 

@@ -3,7 +3,8 @@
 //! attempts, and (in sandbox mode) fictional people and a simulated UnionPay channel.
 //!
 //! The Tauri app embeds it in-process with [`start`]; the `shebao-gateway` binary runs the
-//! same thing as a standalone server.
+//! same thing as a standalone server, on SQLite or PostgreSQL ([`Database`]), and its operator
+//! commands through [`Maintenance`].
 
 mod app;
 mod captcha;
@@ -15,6 +16,9 @@ mod html;
 mod idempotency;
 mod ids;
 mod keys;
+mod maintenance;
+mod metrics;
+mod openapi;
 mod routes;
 mod sandbox;
 mod signed;
@@ -36,14 +40,20 @@ use crate::clock::Clock;
 use crate::state::{AppState, Inner};
 use crate::store::Store;
 
+pub use crate::maintenance::{DeviceStatus, Maintenance, Revocation};
+pub use crate::store::Database;
+
 /// How long [`RunningGateway::shutdown`] waits for open connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// How a gateway starts.
 #[derive(Debug, Clone)]
 pub struct GatewayConfig {
-    /// The SQLite file; created (with its folder) and migrated when missing.
-    pub database_path: PathBuf,
+    /// The database: a SQLite file, created (with its folder) when missing, or a PostgreSQL
+    /// database. Migrated on start either way.
+    pub database: Database,
+    /// Pool size of this process. Unset: 4 on SQLite, 10 on PostgreSQL.
+    pub database_max_connections: Option<u32>,
     /// Fictional people, the simulated channel and the sandbox-only routes.
     pub sandbox: bool,
     /// The sandbox's "today"; only allowed with `sandbox`. Unset: the date in UTC+8.
@@ -160,27 +170,6 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
             ));
         }
     };
-    let clock = Clock::new(config.sandbox_date);
-    let policy = match &config.policy_path {
-        Some(path) => {
-            PolicyTable::parse(&std::fs::read_to_string(path).map_err(GatewayError::PolicyFile)?)?
-        }
-        None => PolicyTable::ningxia()?,
-    };
-
-    if let Some(folder) = config.database_path.parent()
-        && !folder.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(folder).map_err(GatewayError::Folder)?;
-    }
-    let store = Store::open(&config.database_path).await?;
-    store.migrate().await?;
-    let keys = keys::load_or_create(&store, clock.now()).await?;
-    if config.sandbox {
-        sandbox::prepare(&store, &clock).await?;
-    }
-    let channel_keys = channels::ChannelKeys::load(&store).await?;
-
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|source| GatewayError::Bind {
@@ -192,26 +181,10 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
         source,
     })?;
     let origin = origin_of(local);
-
     let (stop, stopped) = watch::channel(false);
-    let unionpay = if config.sandbox {
-        Some(sandbox::unionpay::UnionpaySandbox::load(&store, clock, &origin).await?)
-    } else {
-        None
-    };
-    let key_set = keys.key_set.clone();
-    let state = AppState(Arc::new(Inner {
-        store: store.clone(),
-        clock,
-        sandbox: config.sandbox,
-        keys,
-        verify_origin: verify_origin.unwrap_or_else(|| origin.clone()),
-        tax_office,
-        channel_keys,
-        policy,
-        unionpay,
-        stopped: stopped.clone(),
-    }));
+    let state = prepare(&config, tax_office, verify_origin, &origin, stopped.clone()).await?;
+    let key_set = state.keys.key_set.clone();
+    let store = state.store.clone();
     let router = app::router(state.clone());
 
     let mut shutdown_signal = stopped.clone();
@@ -236,6 +209,64 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
         janitor,
         store,
     })
+}
+
+/// Opens (creating and migrating) the database, loads or creates the keys, seeds the sandbox
+/// on its first start: everything the handlers reach, for a gateway answering at `origin`.
+async fn prepare(
+    config: &GatewayConfig,
+    tax_office: String,
+    verify_origin: Option<String>,
+    origin: &str,
+    stopped: watch::Receiver<bool>,
+) -> Result<AppState, GatewayError> {
+    let clock = Clock::new(config.sandbox_date);
+    let policy = match &config.policy_path {
+        Some(path) => {
+            PolicyTable::parse(&std::fs::read_to_string(path).map_err(GatewayError::PolicyFile)?)?
+        }
+        None => PolicyTable::ningxia()?,
+    };
+
+    let store = open_store(&config.database, config.database_max_connections).await?;
+    store.migrate().await?;
+    let keys = keys::load_or_create(&store, clock.now()).await?;
+    if config.sandbox {
+        sandbox::prepare(&store, &clock).await?;
+    }
+    let channel_keys = channels::ChannelKeys::load(&store).await?;
+    let unionpay = if config.sandbox {
+        Some(sandbox::unionpay::UnionpaySandbox::load(&store, clock, origin).await?)
+    } else {
+        None
+    };
+    Ok(AppState(Arc::new(Inner {
+        store,
+        clock,
+        sandbox: config.sandbox,
+        keys,
+        verify_origin: verify_origin.unwrap_or_else(|| origin.to_owned()),
+        tax_office,
+        channel_keys,
+        policy,
+        unionpay,
+        stopped,
+        metrics: metrics::Metrics::default(),
+    })))
+}
+
+/// Connects to the database, first creating a SQLite file's folder.
+async fn open_store(
+    database: &Database,
+    max_connections: Option<u32>,
+) -> Result<Store, GatewayError> {
+    if let Database::Sqlite(path) = database
+        && let Some(folder) = path.parent()
+        && !folder.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(folder).map_err(GatewayError::Folder)?;
+    }
+    Ok(Store::open(database, max_connections).await?)
 }
 
 /// The origin clients use: an unspecified bind address is reached through loopback.

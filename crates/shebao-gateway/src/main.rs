@@ -1,13 +1,27 @@
-//! `shebao-gateway serve`: the reference gateway as a standalone server.
+//! `shebao-gateway`: the reference gateway as a standalone server (`serve`), and the operator
+//! commands on its database (`migrate`, `seed`, `admin`).
+//!
+//! Settings come from a TOML file (`--config`), then `SHEBAO_GATEWAY_*` environment
+//! variables, then flags, each overriding the one before; `docs/gateway.md` lists them.
+//! Logs are JSON lines on standard error (standard output carries the commands' output);
+//! SIGTERM or Ctrl-C stops `serve` gracefully.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
-use shebao_gateway::{GatewayConfig, start};
+use clap::{Args, Parser, Subcommand};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use shebao_gateway::{Database, GatewayConfig, Maintenance, Revocation, start};
 use tracing_subscriber::EnvFilter;
+
+/// The prefix of every environment variable the gateway reads.
+const ENV_PREFIX: &str = "SHEBAO_GATEWAY_";
+/// The database when no setting names one.
+const DEFAULT_DATABASE: &str = "shebao-gateway.sqlite3";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,79 +30,282 @@ use tracing_subscriber::EnvFilter;
     about = "Shebao reference gateway (protocol v1)"
 )]
 struct Cli {
+    /// A TOML settings file (see gateway.example.toml); also SHEBAO_GATEWAY_CONFIG.
+    #[arg(long, global = true, env = "SHEBAO_GATEWAY_CONFIG")]
+    config: Option<PathBuf>,
+    /// The database: a SQLite file path (or sqlite:<path>) or a postgres:// URL.
+    #[arg(long, global = true, visible_alias = "database-url")]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve until Ctrl-C.
-    Serve {
-        /// The SQLite file (created and migrated when missing).
+    /// Migrate the database, then serve until Ctrl-C or SIGTERM.
+    Serve(ServeFlags),
+    /// Apply the database migrations not applied yet, and exit.
+    Migrate,
+    /// Migrate, then add the fictional people (population register, insured people with a
+    /// payable assessment); does nothing when they were added before.
+    Seed {
+        /// The date whose month or quarter the assessments cover (YYYY-MM-DD); default: today
+        /// in UTC+8.
         #[arg(long)]
-        database: PathBuf,
-        /// The address to listen on, e.g. 127.0.0.1:8080.
-        #[arg(long)]
-        bind: SocketAddr,
-        /// Fictional people, the simulated UnionPay channel and the sandbox-only routes.
-        #[arg(long)]
-        sandbox: bool,
-        /// The sandbox's "today" (YYYY-MM-DD); needs --sandbox.
-        #[arg(long, requires = "sandbox")]
-        sandbox_date: Option<NaiveDate>,
-        /// The issuing tax office printed on certificates; required without --sandbox.
-        #[arg(long)]
-        tax_office: Option<String>,
-        /// The origin certificate QR codes point at, e.g. https://v.example.cn; required
-        /// without --sandbox (the sandbox uses its own address).
-        #[arg(long)]
-        verify_origin: Option<String>,
-        /// A policy table file (the layout of crates/shebao-core/policy/ningxia.toml) to use
-        /// instead of the built-in Ningxia table; refused at start when it does not validate.
-        #[arg(long)]
-        policy: Option<PathBuf>,
+        date: Option<NaiveDate>,
     },
+    /// Operator commands.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// List enrolled devices: id, enrolment time, status.
+    ListDevices,
+    /// Revoke a device key: its signed requests are refused with `device_revoked` from now on.
+    RevokeDevice {
+        /// The device id (`dev_…`, the `kid` of its signatures).
+        device_id: String,
+    },
+}
+
+#[derive(Debug, Args, Serialize)]
+struct ServeFlags {
+    /// The address to listen on, e.g. 127.0.0.1:8080.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bind: Option<SocketAddr>,
+    /// Fictional people, the simulated UnionPay channel and the sandbox-only routes.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    sandbox: bool,
+    /// The sandbox's "today" (YYYY-MM-DD); needs sandbox mode.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sandbox_date: Option<NaiveDate>,
+    /// The issuing tax office printed on certificates; required outside sandbox mode.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tax_office: Option<String>,
+    /// The origin certificate QR codes point at, e.g. https://v.example.cn; required outside
+    /// sandbox mode (the sandbox uses its own address).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verify_origin: Option<String>,
+    /// Database connections of this process (default 4 on SQLite, 10 on PostgreSQL).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_max_connections: Option<u32>,
+    /// A policy table file (the layout of crates/shebao-core/policy/ningxia.toml) to use
+    /// instead of the built-in Ningxia table; refused at start when it does not validate.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<PathBuf>,
+}
+
+/// Every setting, as the file, the environment and the flags give it.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_max_connections: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bind: Option<SocketAddr>,
+    #[serde(default)]
+    sandbox: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sandbox_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tax_office: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verify_origin: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<PathBuf>,
+}
+
+/// The setting names, which are also the file's keys and (upper-cased, prefixed) the
+/// environment variables.
+const SETTING_NAMES: [&str; 8] = [
+    "database_url",
+    "database_max_connections",
+    "bind",
+    "sandbox",
+    "sandbox_date",
+    "tax_office",
+    "verify_origin",
+    "policy",
+];
+
+/// File, then environment, then flags.
+fn settings(cli: &Cli) -> Result<Settings, String> {
+    let mut figment = Figment::new();
+    if let Some(path) = &cli.config {
+        if !path.is_file() {
+            return Err(format!("no settings file at {}", path.display()));
+        }
+        figment = figment.merge(Toml::file_exact(path));
+    }
+    figment = figment.merge(Env::prefixed(ENV_PREFIX).only(&SETTING_NAMES));
+    if let Command::Serve(flags) = &cli.command {
+        figment = figment.merge(Serialized::defaults(flags));
+    }
+    if let Some(database) = &cli.database {
+        figment = figment.merge(Serialized::default("database_url", database));
+    }
+    figment.extract().map_err(|error| error.to_string())
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Logs go to stderr; stdout carries the commands' output.
     tracing_subscriber::fmt()
+        .json()
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_writer(std::io::stderr)
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx::postgres::notice=warn")),
         )
         .init();
 
-    let Command::Serve {
-        database,
-        bind,
-        sandbox,
-        sandbox_date,
-        tax_office,
-        verify_origin,
-        policy,
-    } = Cli::parse().command;
+    let cli = Cli::parse();
+    let settings = match settings(&cli) {
+        Ok(settings) => settings,
+        Err(error) => return fail(&format!("invalid settings: {error}")),
+    };
+    let database =
+        match Database::parse(settings.database_url.as_deref().unwrap_or(DEFAULT_DATABASE)) {
+            Ok(database) => database,
+            Err(error) => return fail(&format!("invalid settings: {error}")),
+        };
+    match cli.command {
+        Command::Serve(_) => serve(database, settings).await,
+        Command::Migrate => {
+            with_database(&database, async |db| {
+                db.migrate().await?;
+                println!("migrated {database}");
+                Ok(())
+            })
+            .await
+        }
+        Command::Seed { date } => {
+            with_database(&database, async |db| {
+                if db.seed(date).await? {
+                    println!("seeded the fictional people into {database}");
+                } else {
+                    println!("{database} was seeded before; nothing changed");
+                }
+                Ok(())
+            })
+            .await
+        }
+        Command::Admin(AdminCommand::ListDevices) => {
+            with_database(&database, async |db| {
+                for device in db.devices().await? {
+                    let status = match device.revoked_at {
+                        Some(at) => format!("revoked {}", utc(at)),
+                        None => "active".to_owned(),
+                    };
+                    println!("{}\t{}\t{status}", device.id, utc(device.enrolled_at));
+                }
+                Ok(())
+            })
+            .await
+        }
+        Command::Admin(AdminCommand::RevokeDevice { device_id }) => {
+            let mut unknown = false;
+            let code = with_database(&database, async |db| {
+                match db.revoke_device(&device_id).await? {
+                    Revocation::Revoked => println!("revoked {device_id}"),
+                    Revocation::AlreadyRevoked => println!("{device_id} was revoked before"),
+                    Revocation::Unknown => unknown = true,
+                }
+                Ok(())
+            })
+            .await;
+            if unknown {
+                return fail(&format!("no device {device_id}"));
+            }
+            code
+        }
+    }
+}
+
+async fn serve(database: Database, settings: Settings) -> ExitCode {
+    let Some(bind) = settings.bind else {
+        return fail("serve needs an address to listen on: --bind, SHEBAO_GATEWAY_BIND or bind");
+    };
     let gateway = match start(GatewayConfig {
-        database_path: database,
-        sandbox,
-        sandbox_date,
+        database,
+        database_max_connections: settings.database_max_connections,
+        sandbox: settings.sandbox,
+        sandbox_date: settings.sandbox_date,
         bind,
-        tax_office,
-        verify_origin,
-        policy_path: policy,
+        tax_office: settings.tax_office,
+        verify_origin: settings.verify_origin,
+        policy_path: settings.policy,
     })
     .await
     {
         Ok(gateway) => gateway,
-        Err(error) => {
-            eprintln!("shebao-gateway could not start: {error}");
-            return ExitCode::FAILURE;
-        }
+        Err(error) => return fail(&format!("shebao-gateway could not start: {error}")),
     };
     println!("shebao-gateway listening on {}", gateway.origin);
+    stopped().await;
+    tracing::info!("stop signal received; finishing requests in flight");
+    gateway.shutdown().await;
+    ExitCode::SUCCESS
+}
 
+/// Ctrl-C, or (on Unix) SIGTERM from a service manager.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+                return;
+            }
+            Err(error) => eprintln!("cannot wait for SIGTERM: {error}"),
+        }
+    }
     if let Err(error) = tokio::signal::ctrl_c().await {
         eprintln!("cannot wait for Ctrl-C: {error}");
     }
-    gateway.shutdown().await;
-    ExitCode::SUCCESS
+}
+
+/// Opens the database, runs `command`, closes it; the exit code says how it went.
+async fn with_database(
+    database: &Database,
+    command: impl AsyncFnOnce(&Maintenance) -> Result<(), shebao_gateway::GatewayError>,
+) -> ExitCode {
+    let db = match Maintenance::open(database).await {
+        Ok(db) => db,
+        Err(error) => return fail(&format!("cannot open {database}: {error}")),
+    };
+    let outcome = command(&db).await;
+    db.close().await;
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(&error.to_string()),
+    }
+}
+
+fn utc(unix_seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(unix_seconds, 0)
+        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_else(|| unix_seconds.to_string())
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("shebao-gateway: {message}");
+    ExitCode::FAILURE
 }

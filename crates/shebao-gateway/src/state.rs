@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use crate::channels::ChannelKeys;
 use crate::clock::Clock;
 use crate::keys::GatewayKeys;
+use crate::metrics::Metrics;
 use crate::sandbox::unionpay::UnionpaySandbox;
 use crate::store::Store;
 
@@ -32,6 +33,8 @@ pub struct Inner {
     pub unionpay: Option<UnionpaySandbox>,
     /// Becomes true when the gateway shuts down, so long polls return early.
     pub stopped: watch::Receiver<bool>,
+    /// This gateway's Prometheus registry.
+    pub metrics: Metrics,
 }
 
 impl Deref for AppState {

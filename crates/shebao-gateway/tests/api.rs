@@ -9,13 +9,13 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use shebao_core::sign;
 use support::{
-    CHEN_JIAXIN, Call, MA_FUHAI, MA_XIAOYAN, WANG_JIANGUO, ZHANG_XIAOMEI, captured_logs,
-    non_sandbox, sandbox, unix_now,
+    Backend, CHEN_JIAXIN, Call, MA_FUHAI, MA_XIAOYAN, TestDatabase, WANG_JIANGUO, ZHANG_XIAOMEI,
+    captured_logs, non_sandbox, on_every_backend, sandbox, unix_now,
 };
 
-#[tokio::test]
-async fn should_take_a_person_from_enrollment_to_a_paid_order() {
-    let gw = sandbox().await;
+on_every_backend!(should_take_a_person_from_enrollment_to_a_paid_order);
+async fn should_take_a_person_from_enrollment_to_a_paid_order(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
 
     // Identity, with the captcha answer from the sandbox route.
@@ -156,7 +156,7 @@ async fn should_take_a_person_from_enrollment_to_a_paid_order() {
     // Nothing personal reached the logs.
     let logs = captured_logs();
     assert!(
-        logs.contains("path=\"/v1/payment-orders/{order_id}\""),
+        logs.contains("route=\"/v1/payment-orders/{order_id}\""),
         "request spans are logged"
     );
     for secret in [MA_XIAOYAN.0, MA_XIAOYAN.1, &token, &captcha_answer] {
@@ -168,9 +168,9 @@ async fn should_take_a_person_from_enrollment_to_a_paid_order() {
     gw.shutdown().await;
 }
 
-#[tokio::test]
-async fn should_price_monthly_and_quarterly_assessments_of_other_people() {
-    let gw = sandbox().await;
+on_every_backend!(should_price_monthly_and_quarterly_assessments_of_other_people);
+async fn should_price_monthly_and_quarterly_assessments_of_other_people(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
 
     // A lower-case x is the same number.
@@ -212,9 +212,9 @@ async fn should_price_monthly_and_quarterly_assessments_of_other_people() {
     assert_eq!(list, json!({"items": [], "total": "0.00"}));
 }
 
-#[tokio::test]
-async fn should_sign_every_answer_and_bind_the_request_nonce() {
-    let gw = sandbox().await;
+on_every_backend!(should_sign_every_answer_and_bind_the_request_nonce);
+async fn should_sign_every_answer_and_bind_the_request_nonce(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
 
     // A refusal of a handler is signed.
@@ -244,9 +244,9 @@ async fn should_sign_every_answer_and_bind_the_request_nonce() {
     assert_eq!(answer.json()["request_id"], answer.request_id());
 }
 
-#[tokio::test]
-async fn should_refuse_requests_in_the_protocol_order() {
-    let gw = sandbox().await;
+on_every_backend!(should_refuse_requests_in_the_protocol_order);
+async fn should_refuse_requests_in_the_protocol_order(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let body = json!({"purpose": "identity"});
 
@@ -316,46 +316,28 @@ async fn should_refuse_requests_in_the_protocol_order() {
     assert_eq!(revoked.code(), "device_revoked");
 }
 
-#[tokio::test]
-async fn should_replay_an_idempotent_request_and_refuse_a_reused_key() {
-    let gw = sandbox().await;
+on_every_backend!(should_replay_an_idempotent_request_and_refuse_a_reused_key);
+async fn should_replay_an_idempotent_request_and_refuse_a_reused_key(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     let payables = gw
         .call(&device, Call::get("/v1/payables").token(&token))
         .await
         .json();
-    let body = json!({"payable_ids": [payables["items"][0]["id"]]});
+    let payable_ids = json!([payables["items"][0]["id"]]);
+    let body = json!({"payable_ids": payable_ids});
     let key = uuid::Uuid::new_v4().to_string();
 
-    let first = gw
-        .call(
-            &device,
-            Call::post("/v1/declarations", &body)
-                .key(&key)
-                .token(&token),
-        )
-        .await;
+    let first = gw.declare(&device, &token, &payable_ids, &key).await;
     assert_eq!(first.status, 201);
-    let again = gw
-        .call(
-            &device,
-            Call::post("/v1/declarations", &body)
-                .key(&key)
-                .token(&token),
-        )
-        .await;
+    let again = gw.declare(&device, &token, &payable_ids, &key).await;
     assert_eq!(again.status, 201);
     assert_eq!(again.body, first.body);
     assert_ne!(again.request_id(), first.request_id());
 
     let other = gw
-        .call(
-            &device,
-            Call::post("/v1/declarations", &json!({"payable_ids": ["pay_other"]}))
-                .key(&key)
-                .token(&token),
-        )
+        .declare(&device, &token, &json!(["pay_other"]), &key)
         .await;
     assert_eq!(
         (other.status, other.code()),
@@ -380,9 +362,9 @@ async fn should_replay_an_idempotent_request_and_refuse_a_reused_key() {
     assert_eq!(upper.code(), "validation_failed");
 }
 
-#[tokio::test]
-async fn should_consume_a_captcha_whatever_the_answer() {
-    let gw = sandbox().await;
+on_every_backend!(should_consume_a_captcha_whatever_the_answer);
+async fn should_consume_a_captcha_whatever_the_answer(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let (captcha_id, answer) = gw.captcha(&device).await;
     let confirm = |answer: &str| {
@@ -419,9 +401,9 @@ async fn should_consume_a_captcha_whatever_the_answer() {
     assert_eq!(foreign.code(), "captcha_invalid");
 }
 
-#[tokio::test]
-async fn should_answer_an_unknown_person_and_a_wrong_name_alike() {
-    let gw = sandbox().await;
+on_every_backend!(should_answer_an_unknown_person_and_a_wrong_name_alike);
+async fn should_answer_an_unknown_person_and_a_wrong_name_alike(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
 
     // A valid number that is not in the register, and a registered number with another name.
@@ -449,9 +431,9 @@ async fn should_answer_an_unknown_person_and_a_wrong_name_alike() {
     assert!(!malformed.text().contains("check"));
 }
 
-#[tokio::test]
-async fn should_refuse_identity_tokens_of_other_devices() {
-    let gw = sandbox().await;
+on_every_backend!(should_refuse_identity_tokens_of_other_devices);
+async fn should_refuse_identity_tokens_of_other_devices(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
 
@@ -471,9 +453,9 @@ async fn should_refuse_identity_tokens_of_other_devices() {
     assert_eq!(forged.code(), "identity_token_invalid");
 }
 
-#[tokio::test]
-async fn should_refuse_declaring_a_payable_twice_and_a_second_open_order() {
-    let gw = sandbox().await;
+on_every_backend!(should_refuse_declaring_a_payable_twice_and_a_second_open_order);
+async fn should_refuse_declaring_a_payable_twice_and_a_second_open_order(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     let payables = gw
@@ -528,9 +510,9 @@ async fn should_refuse_declaring_a_payable_twice_and_a_second_open_order() {
     assert_eq!(unknown.code(), "not_found");
 }
 
-#[tokio::test]
-async fn should_apply_a_channel_notification_once() {
-    let gw = sandbox().await;
+on_every_backend!(should_apply_a_channel_notification_once);
+async fn should_apply_a_channel_notification_once(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     let declaration = gw.declare_all(&device, &token).await;
@@ -594,9 +576,9 @@ async fn should_apply_a_channel_notification_once() {
     assert!(unsigned.headers().contains_key("request-id"));
 }
 
-#[tokio::test]
-async fn should_reuse_a_pending_attempt_instead_of_opening_a_second_cashier() {
-    let gw = sandbox().await;
+on_every_backend!(should_reuse_a_pending_attempt_instead_of_opening_a_second_cashier);
+async fn should_reuse_a_pending_attempt_instead_of_opening_a_second_cashier(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     let declaration = gw.declare_all(&device, &token).await;
@@ -659,9 +641,9 @@ async fn should_reuse_a_pending_attempt_instead_of_opening_a_second_cashier() {
     assert_eq!(refused.code(), "declaration_not_payable");
 }
 
-#[tokio::test]
-async fn should_end_a_long_poll_when_the_wait_is_over() {
-    let gw = sandbox().await;
+on_every_backend!(should_end_a_long_poll_when_the_wait_is_over);
+async fn should_end_a_long_poll_when_the_wait_is_over(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     let declaration = gw.declare_all(&device, &token).await;
@@ -681,9 +663,9 @@ async fn should_end_a_long_poll_when_the_wait_is_over() {
     assert_eq!(too_long.json()["fields"], json!(["wait"]));
 }
 
-#[tokio::test]
-async fn should_not_expose_sandbox_routes_outside_sandbox_mode() {
-    let gw = non_sandbox().await;
+on_every_backend!(should_not_expose_sandbox_routes_outside_sandbox_mode);
+async fn should_not_expose_sandbox_routes_outside_sandbox_mode(backend: Backend) {
+    let gw = non_sandbox(&backend).await;
     let answer = gw
         .http
         .get(gw.url("/sandbox/captchas/x/answer"))
@@ -724,16 +706,16 @@ async fn should_not_expose_sandbox_routes_outside_sandbox_mode() {
     }
 }
 
-#[tokio::test]
-async fn should_keep_keys_and_seed_across_restarts() {
-    let gw = sandbox().await;
+on_every_backend!(should_keep_keys_and_seed_across_restarts);
+async fn should_keep_keys_and_seed_across_restarts(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let key_set = serde_json::to_value(&gw.key_set).unwrap();
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     gw.declare_all(&device, &token).await;
-    let dir = gw.shutdown().await;
+    let db = gw.shutdown().await;
 
-    let gw = support::launch(dir, true, Some(support::SANDBOX_DATE.parse().unwrap())).await;
+    let gw = support::launch(db, true, Some(support::sandbox_date())).await;
     assert_eq!(serde_json::to_value(&gw.key_set).unwrap(), key_set);
     let published: Value = gw
         .http
@@ -757,7 +739,7 @@ async fn should_keep_keys_and_seed_across_restarts() {
 /// POSTs a notification signed with the sandbox channel's key (read from its books).
 async fn notify(
     gw: &support::TestGateway,
-    db: &sqlx::SqlitePool,
+    db: &sqlx::AnyPool,
     notification: &Value,
 ) -> (u16, Value) {
     let secret: String = sqlx::query_scalar(
@@ -786,9 +768,9 @@ async fn notify(
     (status, response.json().await.unwrap())
 }
 
-#[tokio::test]
-async fn should_list_unpaid_declarations_with_the_payment_to_resume() {
-    let gw = sandbox().await;
+on_every_backend!(should_list_unpaid_declarations_with_the_payment_to_resume);
+async fn should_list_unpaid_declarations_with_the_payment_to_resume(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
     let declaration = gw.declare_all(&device, &token).await;
@@ -833,9 +815,9 @@ async fn should_list_unpaid_declarations_with_the_payment_to_resume() {
     assert_eq!((bad.status, bad.code()), (422, "validation_failed".into()));
 }
 
-#[tokio::test]
-async fn should_confirm_and_pay_for_a_person_holding_a_residence_permit() {
-    let gw = sandbox().await;
+on_every_backend!(should_confirm_and_pay_for_a_person_holding_a_residence_permit);
+async fn should_confirm_and_pay_for_a_person_holding_a_residence_permit(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
 
     // The permit number is checked by the rules of the type the person picked: it is no
@@ -943,11 +925,11 @@ async fn assert_policy_refuses(
     assert_eq!(declarations, 0);
 }
 
-#[tokio::test]
-async fn should_refuse_months_the_policy_table_does_not_cover() {
+on_every_backend!(should_refuse_months_the_policy_table_does_not_cover);
+async fn should_refuse_months_the_policy_table_does_not_cover(backend: Backend) {
     // The table starts in 2022-01; a sandbox in 2021 seeds payables for 2021-06.
-    let dir = tempfile::TempDir::new().unwrap();
-    let gw = support::launch(dir, true, Some("2021-06-15".parse().unwrap())).await;
+    let db = TestDatabase::new(&backend).await;
+    let gw = support::launch(db, true, Some("2021-06-15".parse().unwrap())).await;
     assert_policy_refuses(
         &gw,
         MA_XIAOYAN,
@@ -957,14 +939,14 @@ async fn should_refuse_months_the_policy_table_does_not_cover() {
     .await;
 }
 
-#[tokio::test]
-async fn should_refuse_back_payment_of_an_earlier_year() {
+on_every_backend!(should_refuse_back_payment_of_an_earlier_year);
+async fn should_refuse_back_payment_of_an_earlier_year(backend: Backend) {
     // Seeded in December 2025, still unpaid when the sandbox's today reaches January 2026;
     // the table does not allow months of an earlier calendar year to be paid.
-    let dir = tempfile::TempDir::new().unwrap();
-    let gw = support::launch(dir, true, Some("2025-12-15".parse().unwrap())).await;
-    let dir = gw.shutdown().await;
-    let gw = support::launch(dir, true, Some("2026-01-15".parse().unwrap())).await;
+    let db = TestDatabase::new(&backend).await;
+    let gw = support::launch(db, true, Some("2025-12-15".parse().unwrap())).await;
+    let db = gw.shutdown().await;
+    let gw = support::launch(db, true, Some("2026-01-15".parse().unwrap())).await;
     assert_policy_refuses(
         &gw,
         MA_XIAOYAN,
@@ -974,21 +956,21 @@ async fn should_refuse_back_payment_of_an_earlier_year() {
     .await;
 }
 
-#[tokio::test]
-async fn should_refuse_a_period_type_the_policy_table_does_not_list() {
-    let dir = tempfile::TempDir::new().unwrap();
+on_every_backend!(should_refuse_a_period_type_the_policy_table_does_not_list);
+async fn should_refuse_a_period_type_the_policy_table_does_not_list(backend: Backend) {
+    let db = TestDatabase::new(&backend).await;
     let table = include_str!("../../shebao-core/policy/ningxia.toml");
     let listed = r#"value = ["monthly", "quarterly", "yearly"]"#;
     assert!(table.contains(listed));
-    let policy_path = dir.path().join("monthly-only.toml");
+    let policy_path = db.dir.path().join("monthly-only.toml");
     std::fs::write(
         &policy_path,
         table.replacen(listed, r#"value = ["monthly"]"#, 1),
     )
     .unwrap();
-    let mut config = support::config(&dir, true, Some(support::SANDBOX_DATE.parse().unwrap()));
+    let mut config = support::config(&db, true, Some(support::sandbox_date()));
     config.policy_path = Some(policy_path);
-    let gw = support::launch_with(dir, config).await;
+    let gw = support::launch_with(db, config).await;
 
     // 马福海 is assessed quarterly; 马小燕 monthly, which the table still lists.
     assert_policy_refuses(
@@ -1007,11 +989,11 @@ async fn should_refuse_a_period_type_the_policy_table_does_not_list() {
     assert_eq!(listed.json()["total"], "991.00");
 }
 
-#[tokio::test]
-async fn should_refuse_to_start_with_a_policy_table_that_does_not_validate() {
-    let dir = tempfile::TempDir::new().unwrap();
+on_every_backend!(should_refuse_to_start_with_a_policy_table_that_does_not_validate);
+async fn should_refuse_to_start_with_a_policy_table_that_does_not_validate(backend: Backend) {
+    let db = TestDatabase::new(&backend).await;
     let table = include_str!("../../shebao-core/policy/ningxia.toml");
-    let policy_path = dir.path().join("broken.toml");
+    let policy_path = db.dir.path().join("broken.toml");
     std::fs::write(
         &policy_path,
         table.replacen(
@@ -1021,7 +1003,7 @@ async fn should_refuse_to_start_with_a_policy_table_that_does_not_validate() {
         ),
     )
     .unwrap();
-    let mut config = support::config(&dir, true, None);
+    let mut config = support::config(&db, true, None);
     config.policy_path = Some(policy_path);
     let error = shebao_gateway::start(config).await.unwrap_err();
     assert!(
@@ -1029,8 +1011,8 @@ async fn should_refuse_to_start_with_a_policy_table_that_does_not_validate() {
         "{error}"
     );
 
-    let mut config = support::config(&dir, true, None);
-    config.policy_path = Some(dir.path().join("missing.toml"));
+    let mut config = support::config(&db, true, None);
+    config.policy_path = Some(db.dir.path().join("missing.toml"));
     let error = shebao_gateway::start(config).await.unwrap_err();
     assert!(
         matches!(error, shebao_gateway::GatewayError::PolicyFile(_)),

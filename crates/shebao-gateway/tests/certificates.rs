@@ -11,7 +11,7 @@ use shebao_core::certificate::{SignedCertificate, holder_tag};
 use shebao_core::sign;
 use shebao_core::wire::{KeyUse, PaymentCertificate};
 use shebao_core::{Amount, YearMonth};
-use support::{Call, MA_XIAOYAN, WANG_JIANGUO, captured_logs, sandbox};
+use support::{Backend, Call, MA_XIAOYAN, WANG_JIANGUO, captured_logs, on_every_backend, sandbox};
 
 const SANDBOX_TAX_OFFICE: &str = "国家税务总局银川市税务局（演示）";
 
@@ -38,9 +38,9 @@ async fn verify_page(gw: &support::TestGateway, url: &str, json: bool) -> (u16, 
     (status, response.text().await.unwrap())
 }
 
-#[tokio::test]
-async fn should_issue_one_signed_certificate_per_paid_order() {
-    let gw = sandbox().await;
+on_every_backend!(should_issue_one_signed_certificate_per_paid_order);
+async fn should_issue_one_signed_certificate_per_paid_order(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let (token, declaration, order) = gw.paid_order(&device, MA_XIAOYAN).await;
     let order_id = order["id"].as_str().unwrap();
@@ -191,9 +191,9 @@ async fn should_issue_one_signed_certificate_per_paid_order() {
     gw.shutdown().await;
 }
 
-#[tokio::test]
-async fn should_number_certificates_in_sequence_and_refuse_unpaid_orders() {
-    let gw = sandbox().await;
+on_every_backend!(should_number_certificates_in_sequence_and_refuse_unpaid_orders);
+async fn should_number_certificates_in_sequence_and_refuse_unpaid_orders(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
 
     // An order that is not paid has no certificate; an unknown one is not found.
@@ -240,9 +240,9 @@ async fn should_number_certificates_in_sequence_and_refuse_unpaid_orders() {
     assert_eq!(b.json()["total"], "2973.00");
 }
 
-#[tokio::test]
-async fn should_verify_a_certificate_on_the_public_page() {
-    let gw = sandbox().await;
+on_every_backend!(should_verify_a_certificate_on_the_public_page);
+async fn should_verify_a_certificate_on_the_public_page(backend: Backend) {
+    let gw = sandbox(&backend).await;
     let device = gw.enroll().await;
     let (token, _, order) = gw.paid_order(&device, MA_XIAOYAN).await;
     let issued = gw
@@ -336,21 +336,14 @@ async fn should_verify_a_certificate_on_the_public_page() {
     );
 }
 
-#[tokio::test]
-async fn should_add_the_certificate_key_to_a_database_without_one() {
-    let gw = sandbox().await;
-    let dir = gw.shutdown().await;
+on_every_backend!(should_add_the_certificate_key_to_a_database_without_one);
+async fn should_add_the_certificate_key_to_a_database_without_one(backend: Backend) {
+    let gw = sandbox(&backend).await;
+    let db = gw.shutdown().await;
 
     // A database from before certificates: no certificate key.
     {
-        let pool = sqlx::sqlite::SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(
-                sqlx::sqlite::SqliteConnectOptions::new()
-                    .filename(dir.path().join("gateway.sqlite3")),
-            )
-            .await
-            .unwrap();
+        let pool = db.connect().await;
         sqlx::query("DELETE FROM gateway_keys WHERE key_use = 'certificate'")
             .execute(&pool)
             .await
@@ -358,7 +351,7 @@ async fn should_add_the_certificate_key_to_a_database_without_one() {
         pool.close().await;
     }
 
-    let gw = support::launch(dir, true, Some(support::SANDBOX_DATE.parse().unwrap())).await;
+    let gw = support::launch(db, true, Some(support::sandbox_date())).await;
     let published = serde_json::to_value(&gw.key_set).unwrap();
     let certificate = published["keys"]
         .as_array()
@@ -384,15 +377,15 @@ async fn should_add_the_certificate_key_to_a_database_without_one() {
     );
 }
 
-#[tokio::test]
-async fn should_need_a_tax_office_and_verify_origin_outside_sandbox_mode() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let mut config = support::config(&dir, false, None);
+on_every_backend!(should_need_a_tax_office_and_verify_origin_outside_sandbox_mode);
+async fn should_need_a_tax_office_and_verify_origin_outside_sandbox_mode(backend: Backend) {
+    let db = support::TestDatabase::new(&backend).await;
+    let mut config = support::config(&db, false, None);
     config.tax_office = None;
     let error = shebao_gateway::start(config).await.unwrap_err();
     assert!(error.to_string().contains("tax office"), "{error}");
 
-    let mut config = support::config(&dir, false, None);
+    let mut config = support::config(&db, false, None);
     config.verify_origin = None;
     let error = shebao_gateway::start(config).await.unwrap_err();
     assert!(error.to_string().contains("verification origin"), "{error}");
@@ -404,13 +397,13 @@ async fn should_need_a_tax_office_and_verify_origin_outside_sandbox_mode() {
         "https://v.shebao.example/?a=1",
         "https://user@v.shebao.example",
     ] {
-        let mut config = support::config(&dir, false, None);
+        let mut config = support::config(&db, false, None);
         config.verify_origin = Some(bad.to_owned());
         assert!(shebao_gateway::start(config).await.is_err(), "{bad}");
     }
 
     // Configured, it starts, with a certificate key.
-    let gw = support::launch(dir, false, None).await;
+    let gw = support::launch(db, false, None).await;
     assert!(
         gw.key_set
             .keys

@@ -35,6 +35,17 @@ const en: Messages = {
     sandboxBannerUndated: 'Demo environment · all data is fictional',
     sessionOnly:
       'The system keyring is unavailable: this device key lasts only until the app quits. If a payment is interrupted, the app cannot resume it automatically, so finish paying while the app stays open.',
+    replayedAnswered:
+      'The {kind} cut off last time was sent again at this start and went through.',
+    replayedRefused:
+      'The {kind} cut off last time was sent again at this start and was refused; please start it again.',
+    replayedKinds: {
+      declaration: 'declaration',
+      payment_order: 'payment order',
+      payment_attempt: 'payment request',
+      certificate: 'payment certificate',
+      request: 'request',
+    },
   },
   steps: {
     identity: 'Identity',
@@ -259,6 +270,8 @@ const en: Messages = {
       'The certificate image could not be made. Try again later; if it persists, call 12366.',
     save_failed:
       'The certificate could not be saved. Check that the Pictures folder is writable, then try again.',
+    journal_failed:
+      'The app could not write its local record of this step, so it did not send it (to avoid paying twice). Check the free disk space and try again.',
     unknown: 'That did not work (code {code}). Try again later; if it persists, call 12366.',
   },
 };

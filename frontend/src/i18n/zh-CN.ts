@@ -22,6 +22,15 @@ const zhCN = {
     sandboxBannerUndated: '演示环境 · 数据均为虚构',
     sessionOnly:
       '系统钥匙串不可用：本设备的密钥只保留到应用退出为止。缴款如果中途中断，应用无法自动恢复，请在本次打开期间完成缴款。',
+    replayedAnswered: '上次中断的{kind}已在本次启动时自动补交，已完成。',
+    replayedRefused: '上次中断的{kind}在本次启动时补交未成功，请重新办理。',
+    replayedKinds: {
+      declaration: '申报',
+      payment_order: '缴款单',
+      payment_attempt: '支付请求',
+      certificate: '缴费证明',
+      request: '请求',
+    },
   },
   steps: {
     identity: '身份确认',
@@ -226,6 +235,7 @@ const zhCN = {
       '收到的缴费证明未通过签名核验，已拒绝保存。请稍后重试，如仍有问题请拨打 12366。',
     render_failed: '缴费证明图片生成失败，请稍后重试。如仍有问题请拨打 12366。',
     save_failed: '缴费证明无法保存到相册，请检查“图片”文件夹是否可写，然后重试。',
+    journal_failed: '无法写入本机的办理记录，为防止重复扣款，这次操作没有提交。请检查磁盘空间后重试。',
     unknown: '操作未成功（代码 {code}），请稍后重试。如仍有问题请拨打 12366。',
   },
 };

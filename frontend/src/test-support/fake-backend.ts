@@ -63,6 +63,7 @@ export function installFakeBackend(handlers: Record<string, Handler> = {}): Fake
     },
     list_unpaid_declarations: () => ({ items: [] }),
     id_types: () => documentTypes,
+    pending_outcomes: () => [],
     check_id_number: (request) => ({
       valid: true,
       normalized: String(request?.id_number ?? '').toUpperCase(),

@@ -16,6 +16,7 @@ use shebao_core::{Amount, ErrorCode, PersonName, YearMonth};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Person};
 use crate::ids;
+use crate::openapi::Refusal;
 use crate::state::AppState;
 use crate::store::{InsertCertificate, NewCertificateRow, StoredCertificate};
 
@@ -24,6 +25,20 @@ const NUMBER_DRAWS: usize = 5;
 
 /// `POST /v1/certificates`: the order's certificate, issued now (201) or as issued before
 /// (200, same number and QR text).
+#[utoipa::path(
+    post,
+    path = "/v1/certificates",
+    tag = "certificates",
+    summary = "Issue (once) the certificate of a paid order",
+    security(("device_signature" = [], "identity_token" = [])),
+    params(("Idempotency-Key" = String, Header, description = "A fresh lower-case UUID v4 per intent; the same key and request again answer the first response", pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")),
+    request_body = NewCertificate,
+    responses(
+        (status = 201, description = "Issued now", body = PaymentCertificate),
+        (status = 200, description = "Issued before: the same certificate", body = PaymentCertificate),
+        Refusal
+    )
+)]
 pub async fn issue(
     State(state): State<AppState>,
     person: Person,
@@ -111,6 +126,15 @@ pub async fn issue(
 }
 
 /// `GET /v1/certificates/{number}`: one of the person's certificates, to render it again.
+#[utoipa::path(
+    get,
+    path = "/v1/certificates/{number}",
+    tag = "certificates",
+    summary = "One of the person's certificates",
+    security(("device_signature" = [], "identity_token" = [])),
+    params(("number" = String, Path, description = "The certificate number, decimal digits")),
+    responses((status = 200, description = "The certificate", body = PaymentCertificate), Refusal)
+)]
 pub async fn certificate(
     State(state): State<AppState>,
     person: Person,

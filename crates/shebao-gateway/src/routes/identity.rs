@@ -11,6 +11,7 @@ use crate::captcha;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Device};
 use crate::ids;
+use crate::openapi::Refusal;
 use crate::state::AppState;
 
 /// How long a captcha can be answered.
@@ -18,6 +19,16 @@ const CAPTCHA_SECONDS: u32 = 120;
 /// How long an identity token is valid.
 const IDENTITY_TOKEN_SECONDS: i64 = 24 * 3600;
 
+#[utoipa::path(
+    post,
+    path = "/v1/captchas",
+    tag = "identity",
+    summary = "A new captcha",
+    description = "Single use, 120 seconds, for identity confirmation by the same device.",
+    security(("device_signature" = [])),
+    request_body = NewCaptcha,
+    responses((status = 201, description = "The captcha image", body = Captcha), Refusal)
+)]
 pub async fn new_captcha(
     State(state): State<AppState>,
     Device(device): Device,
@@ -62,6 +73,16 @@ pub async fn new_captcha(
 /// Confirms a person: the captcha first (consumed whatever happens), then the name and number
 /// against the population register. An unknown number and a name that doesn't match get the
 /// same answer, so the endpoint can't be used to learn whether a number is registered.
+#[utoipa::path(
+    post,
+    path = "/v1/identity/confirmations",
+    tag = "identity",
+    summary = "Confirm a person",
+    description = "The captcha first (consumed whatever happens), then name and document number. An unknown number and a wrong name both answer `identity_not_confirmed`.",
+    security(("device_signature" = [])),
+    request_body = ConfirmIdentity,
+    responses((status = 200, description = "Confirmed: an identity token for this device", body = IdentityConfirmed), Refusal)
+)]
 pub async fn confirm(
     State(state): State<AppState>,
     Device(device): Device,

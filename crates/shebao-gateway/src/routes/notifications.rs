@@ -4,23 +4,41 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use serde_json::{Value, json};
+use serde::Serialize;
 use shebao_core::ErrorCode;
 use shebao_core::wire::Channel;
 
 use crate::channels::{PaymentNotification, SIGNATURE_HEADER, verify_body};
 use crate::clock::parse_rfc3339;
 use crate::error::ApiError;
+use crate::openapi::Refusal;
 use crate::state::AppState;
 use crate::store::{ChannelPayment, PaymentOutcome};
 
+/// `{"result": "ok"}`: the channel may stop retrying.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NotificationAccepted {
+    #[schema(example = "ok")]
+    result: &'static str,
+}
+
 /// `POST /v1/channels/unionpay/notifications`, signed with UnionPay's key in
 /// `Channel-Signature`. A notification already recorded answers ok and changes nothing.
+#[utoipa::path(
+    post,
+    path = "/v1/channels/unionpay/notifications",
+    tag = "channels",
+    summary = "UnionPay reports a payment",
+    description = "Signed by the channel: `Channel-Signature` is the base64url Ed25519 signature over the exact body bytes. Deduplicated on the channel's transaction id.",
+    params(("Channel-Signature" = String, Header, description = "base64url Ed25519 signature of the body by the channel's key")),
+    request_body = PaymentNotification,
+    responses((status = 200, description = "Applied, a duplicate payment flagged, or recorded before", body = NotificationAccepted), Refusal)
+)]
 pub async fn unionpay(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<NotificationAccepted>, ApiError> {
     let signature = headers
         .get(SIGNATURE_HEADER)
         .and_then(|value| value.to_str().ok())
@@ -55,9 +73,12 @@ pub async fn unionpay(
         .await?;
 
     tracing::info!(attempt_id = %notification.attempt_id, ?outcome, "channel notification");
+    state
+        .metrics
+        .payment_notification(Channel::Unionpay, &outcome);
     match outcome {
         PaymentOutcome::Paid | PaymentOutcome::Duplicate | PaymentOutcome::AlreadyRecorded => {
-            Ok(Json(json!({"result": "ok"})))
+            Ok(Json(NotificationAccepted { result: "ok" }))
         }
         PaymentOutcome::UnknownAttempt => Err(ApiError::not_found()),
         PaymentOutcome::AmountMismatch => Err(ApiError::validation(

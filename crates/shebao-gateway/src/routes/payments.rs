@@ -19,6 +19,7 @@ use shebao_core::{Amount, ErrorCode, YearMonth};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Person};
 use crate::ids;
+use crate::openapi::Refusal;
 use crate::state::AppState;
 use crate::store::{
     CreateAttempt, CreateOrder, NewAttempt, NewDeclaration, NewOrder, PayableRow, PayableStatus,
@@ -32,6 +33,15 @@ const ATTEMPT_SECONDS: i64 = 15 * 60;
 /// The most payables one declaration takes.
 const MAX_DECLARATION_LINES: usize = 36;
 
+#[utoipa::path(
+    get,
+    path = "/v1/payables",
+    tag = "payments",
+    summary = "Contributions to declare",
+    description = "The person's payables: assessed, transmitted, not yet declared.",
+    security(("device_signature" = [], "identity_token" = [])),
+    responses((status = 200, description = "Payables and their total", body = PayableList), Refusal)
+)]
 pub async fn payables(
     State(state): State<AppState>,
     person: Person,
@@ -78,6 +88,16 @@ fn price(policy: &PolicyTable, row: &PayableRow, current: YearMonth) -> Result<P
     })
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/declarations",
+    tag = "payments",
+    summary = "Declare payables",
+    security(("device_signature" = [], "identity_token" = [])),
+    params(("Idempotency-Key" = String, Header, description = "A fresh lower-case UUID v4 per intent; the same key and request again answer the first response", pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")),
+    request_body = DeclarationRequest,
+    responses((status = 201, description = "Declared", body = Declaration), Refusal)
+)]
 pub async fn declare(
     State(state): State<AppState>,
     person: Person,
@@ -145,6 +165,15 @@ pub struct DeclarationQuery {
 }
 
 /// The person's declarations in a status (`declared` when not given): 申报查询.
+#[utoipa::path(
+    get,
+    path = "/v1/declarations",
+    tag = "payments",
+    summary = "The person's declarations in a status (申报查询)",
+    security(("device_signature" = [], "identity_token" = [])),
+    params(("status" = Option<DeclarationStatus>, Query, description = "`declared` when not given")),
+    responses((status = 200, description = "Declarations, newest first", body = DeclarationList), Refusal)
+)]
 pub async fn declarations(
     State(state): State<AppState>,
     person: Person,
@@ -161,6 +190,15 @@ pub async fn declarations(
     Ok(Json(DeclarationList { items }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/declarations/{declaration_id}",
+    tag = "payments",
+    summary = "One of the person's declarations",
+    security(("device_signature" = [], "identity_token" = [])),
+    params(("declaration_id" = String, Path, description = "`dec_...`")),
+    responses((status = 200, description = "The declaration", body = Declaration), Refusal)
+)]
 pub async fn declaration(
     State(state): State<AppState>,
     person: Person,
@@ -174,6 +212,16 @@ pub async fn declaration(
         .ok_or_else(ApiError::not_found)
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/payment-orders",
+    tag = "payments",
+    summary = "A payment order for a declaration",
+    security(("device_signature" = [], "identity_token" = [])),
+    params(("Idempotency-Key" = String, Header, description = "A fresh lower-case UUID v4 per intent; the same key and request again answer the first response", pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")),
+    request_body = NewPaymentOrder,
+    responses((status = 201, description = "Created", body = PaymentOrder), Refusal)
+)]
 pub async fn create_order(
     State(state): State<AppState>,
     person: Person,
@@ -229,6 +277,19 @@ pub struct WaitQuery {
 /// The order; with `wait=N` the answer waits up to N seconds for it to leave
 /// `created`/`awaiting_payment`. Each poll re-reads the database, so the change may come from
 /// any process.
+#[utoipa::path(
+    get,
+    path = "/v1/payment-orders/{order_id}",
+    tag = "payments",
+    summary = "A payment order, optionally long-polled",
+    description = "With `wait=N` the answer waits up to N seconds for the status to leave `created` / `awaiting_payment`.",
+    security(("device_signature" = [], "identity_token" = [])),
+    params(
+        ("order_id" = String, Path, description = "`ord_...`"),
+        ("wait" = Option<u32>, Query, minimum = 0, maximum = 25, description = "Seconds to wait, 0 to 25"),
+    ),
+    responses((status = 200, description = "The order", body = PaymentOrder), Refusal)
+)]
 pub async fn order(
     State(state): State<AppState>,
     person: Person,
@@ -269,6 +330,21 @@ pub async fn order(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/payment-orders/{order_id}/attempts",
+    tag = "payments",
+    summary = "A payment attempt through a channel",
+    description = "201 with a new attempt, or 200 with the order's pending attempt of that channel (a resumed payment).",
+    security(("device_signature" = [], "identity_token" = [])),
+    params(("order_id" = String, Path, description = "`ord_...`"), ("Idempotency-Key" = String, Header, description = "A fresh lower-case UUID v4 per intent; the same key and request again answer the first response", pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")),
+    request_body = NewPaymentAttempt,
+    responses(
+        (status = 201, description = "A new attempt", body = PaymentAttempt),
+        (status = 200, description = "The pending attempt, reused", body = PaymentAttempt),
+        Refusal
+    )
+)]
 pub async fn create_attempt(
     State(state): State<AppState>,
     person: Person,

@@ -1,26 +1,39 @@
-//! Unsigned endpoints: health, the key set, device enrollment.
+//! Unsigned endpoints: the key set, device enrollment.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde_json::{Value, json};
 use shebao_core::sign;
 use shebao_core::wire::{DeviceEnrolled, EnrollDevice, KeySet};
 
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::ids;
+use crate::openapi::Refusal;
 use crate::state::AppState;
 
-pub async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
-}
-
+#[utoipa::path(
+    get,
+    path = "/.well-known/shebao-keys",
+    tag = "public",
+    summary = "The gateway's key set",
+    description = "Response keys (verify `Shebao-Signature`) and certificate keys (verify QR payloads).",
+    responses((status = 200, description = "The key set", body = KeySet))
+)]
 pub async fn key_set(State(state): State<AppState>) -> Json<KeySet> {
     Json(state.keys.key_set.clone())
 }
 
 /// Enrolls a device's Ed25519 public key; its id becomes the `kid` of its signatures.
+#[utoipa::path(
+    post,
+    path = "/v1/devices",
+    tag = "public",
+    summary = "Enroll a device",
+    description = "Registers an Ed25519 public key; the answered `device_id` is the `kid` of the device's signatures. Unsigned.",
+    request_body = EnrollDevice,
+    responses((status = 201, description = "Enrolled", body = DeviceEnrolled), Refusal)
+)]
 pub async fn enroll_device(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<EnrollDevice>,

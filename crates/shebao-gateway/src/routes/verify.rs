@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 use shebao_core::certificate::{CertificatePayload, SIGNED_LEN, SignedCertificate};
-use shebao_core::wire::CertificateStatus;
+use shebao_core::wire::{CertificateStatus, Problem};
 use shebao_core::{Amount, YearMonth};
 
 use crate::error::ApiError;
@@ -22,7 +22,7 @@ use crate::store::StoredCertificate;
 const ENCODED_LEN: usize = (SIGNED_LEN * 8).div_ceil(5);
 
 /// What verifying a QR found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Valid,
@@ -38,7 +38,7 @@ pub enum Verdict {
 
 /// The JSON answer. Number, amount and period come from the payload and are given only when
 /// its signature verified.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Verification {
     pub verdict: Verdict,
     pub number: Option<String>,
@@ -64,6 +64,24 @@ impl Checked {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/C/{payload}",
+    tag = "public",
+    summary = "Verify a certificate QR",
+    description = "The QR's link: a Chinese page, or JSON with `Accept: application/json`. Always a verdict, never a refusal, whatever the path holds.",
+    params(("payload" = String, Path, description = "The base32 certificate payload (148 characters, upper or lower case)")),
+    responses(
+        (status = 200, description = "The verdict", content(
+            (Verification = "application/json"),
+            (String = "text/html"),
+        )),
+        (status = 500, description = "The database failed", content(
+            (Problem = "application/problem+json"),
+            (String = "text/html"),
+        )),
+    )
+)]
 pub async fn verify(
     State(state): State<AppState>,
     Path(encoded): Path<String>,

@@ -1,17 +1,20 @@
 //! Sandbox mode: fictional people, the simulated UnionPay channel, and the routes that exist
 //! only here (the captcha answer for automated journeys, the sandbox's date).
 
-mod seed;
+pub mod seed;
 pub mod unionpay;
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::GatewayError;
 use crate::clock::Clock;
 use crate::error::ApiError;
+use crate::openapi::Refusal;
 use crate::state::AppState;
 use crate::store::Store;
 
@@ -23,26 +26,56 @@ pub async fn prepare(store: &Store, clock: &Clock) -> Result<(), GatewayError> {
 }
 
 /// The routes that exist only in sandbox mode.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/sandbox/captchas/{captcha_id}/answer", get(captcha_answer))
-        .route("/sandbox/info", get(info))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(captcha_answer))
+        .routes(routes!(info))
         .merge(unionpay::routes())
 }
 
+/// `{"answer"}`: what the captcha image shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaptchaAnswer {
+    answer: String,
+}
+
+/// `{"sandbox_date": "YYYY-MM-DD"}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SandboxInfo {
+    sandbox_date: chrono::NaiveDate,
+}
+
+#[utoipa::path(
+    get,
+    path = "/sandbox/captchas/{captcha_id}/answer",
+    tag = "sandbox",
+    summary = "A captcha's answer (sandbox only)",
+    description = "Lets automated journeys confirm fictional people. Exists only in sandbox mode.",
+    params(("captcha_id" = String, Path, description = "`cap_...`")),
+    responses((status = 200, description = "The answer", body = CaptchaAnswer), Refusal)
+)]
 async fn captcha_answer(
     State(state): State<AppState>,
     Path(captcha_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CaptchaAnswer>, ApiError> {
     let answer = state
         .store
         .sandbox_captcha_answer(&captcha_id, state.clock.now())
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(Json(json!({"answer": answer})))
+    Ok(Json(CaptchaAnswer { answer }))
 }
 
 /// The date the sandbox treats as today.
-async fn info(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({"sandbox_date": state.clock.today().to_string()}))
+#[utoipa::path(
+    get,
+    path = "/sandbox/info",
+    tag = "sandbox",
+    summary = "The sandbox's date (sandbox only)",
+    responses((status = 200, description = "What the sandbox treats as today", body = SandboxInfo))
+)]
+async fn info(State(state): State<AppState>) -> Json<SandboxInfo> {
+    Json(SandboxInfo {
+        sandbox_date: state.clock.today(),
+    })
 }

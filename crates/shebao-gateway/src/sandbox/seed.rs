@@ -56,13 +56,14 @@ const PEOPLE: [Fictional; 5] = [
     },
 ];
 
-/// Seeds the sandbox once; later calls find the marker and do nothing.
-pub async fn seed(store: &Store, today: NaiveDate, now: i64) -> Result<(), GatewayError> {
+/// Seeds the fictional people once; later calls find the marker, do nothing and return false.
+pub async fn seed(store: &Store, today: NaiveDate, now: i64) -> Result<bool, GatewayError> {
     let people = people(today)?;
-    if store.seed_sandbox(&people, now).await? {
+    let seeded = store.seed_sandbox(&people, now).await?;
+    if seeded {
         tracing::info!(people = people.len(), "sandbox seeded");
     }
-    Ok(())
+    Ok(seeded)
 }
 
 fn people(today: NaiveDate) -> Result<Vec<SeedPerson>, GatewayError> {

@@ -7,17 +7,17 @@
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use ed25519_dalek::SigningKey;
 use rand::rngs::OsRng;
 use serde::Deserialize;
 use shebao_core::Amount;
 use shebao_core::sign;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::GatewayError;
 use crate::channels::{PaymentNotification, SIGNATURE_HEADER, sign_body};
@@ -39,7 +39,7 @@ const RETRY_DELAYS_MS: [u64; 6] = [0, 500, 1_000, 2_000, 4_000, 8_000];
 pub async fn ensure_key(store: &Store, now: i64) -> Result<(), GatewayError> {
     if store.sandbox_channel_secret(CHANNEL).await?.is_none() {
         let key = SigningKey::generate(&mut OsRng);
-        store
+        let created = store
             .insert_sandbox_channel_key(
                 CHANNEL,
                 &sign::public_key_b64(&key),
@@ -47,7 +47,9 @@ pub async fn ensure_key(store: &Store, now: i64) -> Result<(), GatewayError> {
                 now,
             )
             .await?;
-        tracing::info!(channel = CHANNEL, "created the sandbox channel key");
+        if created {
+            tracing::info!(channel = CHANNEL, "created the sandbox channel key");
+        }
     }
     Ok(())
 }
@@ -149,19 +151,28 @@ impl UnionpaySandbox {
     }
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/sandbox/unionpay/cashier/{attempt_id}",
-        get(cashier).post(pay),
-    )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(cashier, pay))
 }
 
-#[derive(Debug, Deserialize)]
+/// The cashier form: `source=bank_card&card_number=<12 to 19 digits>`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct PayForm {
     source: String,
     card_number: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/sandbox/unionpay/cashier/{attempt_id}",
+    tag = "sandbox",
+    summary = "The simulated UnionPay cashier page (sandbox only)",
+    params(("attempt_id" = String, Path, description = "`att_...`")),
+    responses(
+        (status = 200, description = "The cashier form", content_type = "text/html", body = String),
+        (status = "4XX", description = "Why the attempt cannot be paid", content_type = "text/html", body = String),
+    )
+)]
 async fn cashier(State(state): State<AppState>, Path(attempt_id): Path<String>) -> Response {
     let Some(channel) = state.unionpay.as_ref() else {
         return refusal(StatusCode::NOT_FOUND, "未找到该支付订单");
@@ -173,6 +184,20 @@ async fn cashier(State(state): State<AppState>, Path(attempt_id): Path<String>) 
     page(StatusCode::OK, &cashier_body(&order))
 }
 
+#[utoipa::path(
+    post,
+    path = "/sandbox/unionpay/cashier/{attempt_id}",
+    tag = "sandbox",
+    summary = "Pay on the simulated cashier (sandbox only)",
+    description = "The channel takes the money and notifies the gateway.",
+    params(("attempt_id" = String, Path, description = "`att_...`")),
+    request_body(content = PayForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Paid", content_type = "text/html", body = String),
+        (status = "4XX", description = "Refused, with the reason", content_type = "text/html", body = String),
+        (status = 500, description = "The channel could not record the payment", content_type = "text/html", body = String),
+    )
+)]
 async fn pay(
     State(state): State<AppState>,
     Path(attempt_id): Path<String>,

@@ -54,11 +54,13 @@ impl Store {
             .collect()
     }
 
-    pub async fn insert_gateway_key(&self, key: &StoredKey) -> Result<(), sqlx::Error> {
-        sqlx::query(
+    /// Stores a key; false (and nothing changes) when its key id exists, e.g. because another
+    /// gateway starting on the same database made it first.
+    pub async fn insert_gateway_key(&self, key: &StoredKey) -> Result<bool, sqlx::Error> {
+        let inserted = sqlx::query(
             "INSERT INTO gateway_keys \
              (kid, key_use, key_index, secret_key, public_key, not_before, not_after) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (kid) DO NOTHING",
         )
         .bind(&key.kid)
         .bind(to_text(&key.key_use))
@@ -68,8 +70,9 @@ impl Store {
         .bind(key.not_before)
         .bind(key.not_after)
         .execute(&self.pool)
-        .await?;
-        Ok(())
+        .await?
+        .rows_affected();
+        Ok(inserted == 1)
     }
 
     /// (channel, base64url public key) of every channel whose notifications are trusted.

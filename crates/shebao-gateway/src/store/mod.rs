@@ -1,28 +1,40 @@
 //! All storage of the gateway, behind one type. Handlers call domain-shaped methods and never
-//! see SQL. The SQL itself sticks to what SQLite and PostgreSQL share (`$n` parameters,
-//! `ON CONFLICT`, `RETURNING`, partial unique indexes) so a second backend can follow it.
+//! see SQL.
+//!
+//! One code path serves SQLite and PostgreSQL through sqlx's `Any` driver, so every query is
+//! written once. Why `Any` rather than a store generic over the database: sqlx's generic
+//! bounds would spread through every method, and a backend enum would mean writing each query
+//! twice. The price is `Any`'s narrow type set, which the schema is shaped for: integers are
+//! BIGINT bound as `i64` (instants in Unix seconds, money in fen), amounts and enums are TEXT,
+//! bytes are BLOB/BYTEA. The SQL sticks to what both share (`$n` parameters, `ON CONFLICT`,
+//! `RETURNING`, partial unique indexes); the schema has one migration folder per backend
+//! (`migrations/sqlite`, `migrations/postgres`), twins of each other.
+//!
+//! Everything that must hold across requests (nonces, idempotency records and their leases,
+//! statuses) lives in the database, so several gateway processes can share one PostgreSQL.
 
 mod certificates;
 mod devices;
+mod health;
 mod idempotency;
 mod identity;
 mod keys;
 mod payments;
 mod sandbox;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::Duration;
 
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteSynchronous,
-};
-use sqlx::{Sqlite, Transaction};
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 pub use certificates::{InsertCertificate, NewCertificateRow, StoredCertificate};
+pub use devices::Revocation;
+pub use health::Unready;
 pub use idempotency::{Claim, Fingerprint, StoredResponse};
 pub use keys::StoredKey;
 pub use payments::{
@@ -35,43 +47,194 @@ pub use sandbox::{SeedAssessment, SeedPerson, UnionpayOrder, UnionpayOrderStatus
 const NONCE_MEMORY_SECONDS: i64 = shebao_core::sign::NONCE_MEMORY_SECONDS;
 /// Idempotency records are kept at least 24 hours; these are kept 48.
 const IDEMPOTENCY_MEMORY_SECONDS: i64 = 48 * 3600;
+/// Connections per process unless configured: SQLite has one writer anyway; PostgreSQL
+/// servers are shared by several gateways, each taking this many.
+const SQLITE_CONNECTIONS: u32 = 4;
+const POSTGRES_CONNECTIONS: u32 = 10;
+/// The PostgreSQL advisory lock every write transaction holds (see [`Store::write`]); the
+/// number is arbitrary, fixed so that every gateway process takes the same one.
+const POSTGRES_WRITE_LOCK: i64 = 0x5348_4542_414f; // "SHEBAO"
+
+/// Where a gateway keeps its data.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file, created (with its folder) when missing.
+    Sqlite(PathBuf),
+    /// A PostgreSQL URL, `postgres://user:password@host:port/database?...` (the database must
+    /// exist; the gateway creates its tables).
+    Postgres(String),
+}
+
+impl Database {
+    /// `postgres://…` or `postgresql://…`: PostgreSQL; `sqlite:<path>` or a bare path: SQLite.
+    pub fn parse(text: &str) -> Result<Self, &'static str> {
+        let text = text.trim();
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(Self::Postgres(text.to_owned()));
+        }
+        let path = text
+            .strip_prefix("sqlite://")
+            .or_else(|| text.strip_prefix("sqlite:"))
+            .unwrap_or(text);
+        if path.is_empty() {
+            return Err("the database is empty: give a SQLite path or a postgres:// URL");
+        }
+        if path.contains("://") {
+            return Err("the database URL must start with postgres://, postgresql:// or sqlite:");
+        }
+        Ok(Self::Sqlite(PathBuf::from(path)))
+    }
+}
+
+impl FromStr for Database {
+    type Err = &'static str;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::parse(text)
+    }
+}
+
+/// Never prints a PostgreSQL password.
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            Self::Postgres(url) => f.debug_tuple("Postgres").field(&redacted(url)).finish(),
+        }
+    }
+}
+
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
+            Self::Postgres(url) => f.write_str(&redacted(url)),
+        }
+    }
+}
+
+/// The URL with its password replaced by `***`.
+fn redacted(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => "postgres://(unparsable URL)".to_owned(),
+    }
+}
+
+/// The `sqlite:` URL sqlx's `Any` driver opens `path` with (created when missing). Every byte
+/// but letters and digits is percent-encoded, so that spaces, `?`, `#`, `%`, Windows drive
+/// letters and backslashes all come back as they were.
+fn sqlite_url(path: &Path) -> Result<String, sqlx::Error> {
+    let text = path
+        .to_str()
+        .ok_or_else(|| sqlx::Error::Configuration("the SQLite path is not valid UTF-8".into()))?;
+    Ok(format!(
+        "sqlite:{}?mode=rwc",
+        utf8_percent_encode(text, NON_ALPHANUMERIC)
+    ))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
 
 /// The gateway's database. Cloning shares the pool.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
 impl Store {
-    /// Opens the SQLite file, creating it when missing (WAL, foreign keys on).
-    pub async fn open(path: &Path) -> Result<Self, sqlx::Error> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await?;
-        Ok(Self { pool })
+    /// Connects. A SQLite file is created when missing (WAL, foreign keys on, 5 s busy
+    /// timeout); a PostgreSQL database must exist. `max_connections` unset: 4 for SQLite, 10
+    /// for PostgreSQL.
+    pub async fn open(
+        database: &Database,
+        max_connections: Option<u32>,
+    ) -> Result<Self, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = match database {
+            Database::Sqlite(path) => (sqlite_url(path)?, Backend::Sqlite),
+            Database::Postgres(url) => (url.clone(), Backend::Postgres),
+        };
+        let options =
+            AnyPoolOptions::new().max_connections(max_connections.unwrap_or(match backend {
+                Backend::Sqlite => SQLITE_CONNECTIONS,
+                Backend::Postgres => POSTGRES_CONNECTIONS,
+            }));
+        let pool = match backend {
+            // sqlx's SQLite defaults already turn foreign keys on and wait 5 s on a busy
+            // database; the journal mode is the one setting a URL can't carry.
+            Backend::Sqlite => {
+                options
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+                                .await
+                                .map(|_| ())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => options.connect(&url).await?,
+        };
+        Ok(Self { pool, backend })
     }
 
+    /// Applies the migrations of this backend that are not applied yet. On PostgreSQL sqlx
+    /// holds an advisory lock meanwhile, so gateways starting together migrate once.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        sqlx::migrate!("./migrations").run(&self.pool).await
+        self.migrator().run(&self.pool).await
+    }
+
+    /// The migrations this build embeds for the backend.
+    fn migrator(&self) -> &'static Migrator {
+        static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+        static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+        match self.backend {
+            Backend::Sqlite => &SQLITE,
+            Backend::Postgres => &POSTGRES,
+        }
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
     }
 
-    /// A write transaction. SQLite takes the write lock up front (`BEGIN IMMEDIATE`) so a
-    /// read-then-write transaction never fails on lock upgrade; compare-and-set on
-    /// (status, version) keeps the same code correct where writers do run concurrently.
-    async fn write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    /// A write transaction, serialised with every other write transaction on the database,
+    /// whichever gateway process runs it: read-then-write code inside sees no concurrent
+    /// writer, and compare-and-set on (status, version) guards what is read before it.
+    ///
+    /// SQLite takes its database write lock up front (`BEGIN IMMEDIATE`) so a read-then-write
+    /// transaction never fails on lock upgrade. PostgreSQL runs at READ COMMITTED and takes one
+    /// transaction-scoped advisory lock first, the same for every gateway: each statement after
+    /// it sees everything the previous holder committed, and nothing ever has to be retried
+    /// (SERIALIZABLE would need every transaction body rerunnable on a serialisation failure).
+    /// Single-statement writes outside these transactions (nonces, idempotency claims) rely on
+    /// primary keys and compare-and-set instead and don't take the lock.
+    // LIMITATION: write transactions are serialised database-wide, as on SQLite; enough for a
+    // reference gateway, a bottleneck for a provincial one.
+    async fn write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                // In FROM so that the statement returns a column `Any` can decode (not void).
+                sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
+                    .bind(POSTGRES_WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
     }
 
     /// Deletes what has expired: nonces, old idempotency records, captchas, identity tokens.
@@ -145,7 +308,7 @@ struct Transition<'a> {
 /// Applies `change` only if the row still has the expected status and version, and records
 /// the event. Returns whether it applied.
 async fn transition(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     change: &Transition<'_>,
 ) -> Result<bool, sqlx::Error> {
     let sql = format!(
@@ -178,7 +341,7 @@ async fn transition(
 }
 
 async fn record_event(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     entity: Entity,
     id: &str,
     from: Option<&str>,
@@ -228,4 +391,58 @@ fn decode_error(column: &str) -> sqlx::Error {
 
 fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use sqlx::sqlite::SqliteConnectOptions;
+
+    use super::*;
+
+    #[test]
+    fn should_read_sqlite_paths_and_postgres_urls() {
+        assert_eq!(
+            Database::parse("/var/lib/gw.sqlite3"),
+            Ok(Database::Sqlite("/var/lib/gw.sqlite3".into()))
+        );
+        assert_eq!(
+            Database::parse("sqlite:///var/lib/gw.sqlite3"),
+            Ok(Database::Sqlite("/var/lib/gw.sqlite3".into()))
+        );
+        assert_eq!(
+            Database::parse("sqlite:gw.sqlite3"),
+            Ok(Database::Sqlite("gw.sqlite3".into()))
+        );
+        assert_eq!(
+            Database::parse("postgresql://gw@db:5432/shebao"),
+            Ok(Database::Postgres("postgresql://gw@db:5432/shebao".into()))
+        );
+        assert!(Database::parse("mysql://db/shebao").is_err());
+        assert!(Database::parse(" ").is_err());
+    }
+
+    #[test]
+    fn should_never_print_a_postgres_password() {
+        let database = Database::parse("postgres://gw:s3cret@db:5432/shebao").unwrap();
+        assert!(!format!("{database:?}").contains("s3cret"));
+        assert!(!database.to_string().contains("s3cret"));
+        assert!(database.to_string().contains("db:5432/shebao"));
+    }
+
+    #[test]
+    fn should_keep_odd_sqlite_paths_intact_through_the_url() {
+        for path in [
+            "/tmp/a b/社保 #1?%.sqlite3",
+            r"C:\Users\马\AppData\gateway.sqlite3",
+            "relative/gw.sqlite3",
+        ] {
+            let url = sqlite_url(Path::new(path)).unwrap();
+            // What the `Any` driver does with it: a URL, then SQLite's own parse of its text.
+            let parsed = reqwest::Url::parse(&url).unwrap();
+            let options = SqliteConnectOptions::from_str(parsed.as_str()).unwrap();
+            assert_eq!(options.get_filename(), Path::new(path), "{url}");
+        }
+    }
 }

@@ -10,7 +10,7 @@ use shebao_core::wire::{
     PaymentOrder,
 };
 use shebao_core::{Amount, FeePeriod, YearMonth};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::{
     Entity, Store, Transition, from_text, is_unique_violation, parse_text, record_event, to_text,
@@ -760,7 +760,7 @@ impl Store {
 }
 
 async fn insert_line(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     declaration_id: &str,
     line_no: usize,
     line: &Payable,
@@ -791,7 +791,7 @@ async fn insert_line(
 
 /// Moves a declaration `declared → paid` and its payables `declared → paid`.
 async fn pay_declaration(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     declaration_id: &str,
     paid_at: i64,
     now: i64,

@@ -134,20 +134,28 @@ impl Store {
     }
 
     /// Stores a simulated channel's key pair: the secret half in the channel's books, the
-    /// public half among the keys the gateway trusts.
+    /// public half among the keys the gateway trusts. False (and nothing changes) when the
+    /// channel has a key already, e.g. made by another gateway starting at the same time.
     pub async fn insert_sandbox_channel_key(
         &self,
         channel: &str,
         public_key: &str,
         secret_key: &str,
         now: i64,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<bool, sqlx::Error> {
         let mut tx = self.write().await?;
-        sqlx::query("INSERT INTO sandbox_channel_keys (channel, secret_key) VALUES ($1, $2)")
-            .bind(channel)
-            .bind(secret_key)
-            .execute(&mut *tx)
-            .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO sandbox_channel_keys (channel, secret_key) VALUES ($1, $2) \
+             ON CONFLICT (channel) DO NOTHING",
+        )
+        .bind(channel)
+        .bind(secret_key)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            return Ok(false);
+        }
         sqlx::query(
             "INSERT INTO channel_keys (channel, public_key, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (channel) DO UPDATE SET public_key = excluded.public_key, \
@@ -158,7 +166,8 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(true)
     }
 
     pub async fn open_unionpay_order(

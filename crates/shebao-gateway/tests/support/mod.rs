@@ -1,5 +1,12 @@
-//! A test harness: a real gateway on 127.0.0.1 with a temporary SQLite file, a device that
-//! signs requests with `shebao-core`, and response-signature checks on every signed answer.
+//! A test harness: a real gateway on 127.0.0.1 with its own database, a device that signs
+//! requests with `shebao-core`, and response-signature checks on every signed answer.
+//!
+//! Every scenario runs on both backends: `on_every_backend!(name)` turns `async fn
+//! name(backend: Backend)` into the tests `name::sqlite` (a temporary SQLite file) and
+//! `name::postgres` (a fresh database `test_<random>` on the server `SHEBAO_TEST_POSTGRES_URL`
+//! names; `scripts/with-postgres.sh` starts a throwaway one). Without that variable the
+//! PostgreSQL tests say so on stderr and pass without running; `scripts/test.sh` always sets it.
+//! Their databases are left for the throwaway cluster's teardown.
 
 #![allow(dead_code)]
 
@@ -16,8 +23,122 @@ use shebao_core::sign::{
     self, AuthorizationHeader, RequestParts, ResponseParts, ResponseSignatureHeader,
 };
 use shebao_core::wire::{KeySet, KeyUse};
-use shebao_gateway::{GatewayConfig, RunningGateway, start};
+use shebao_gateway::{Database, GatewayConfig, RunningGateway, start};
+use sqlx::{AnyPool, Connection};
 use tempfile::TempDir;
+
+/// The variable naming a PostgreSQL server (any database on it) where the tests may create
+/// databases.
+pub const POSTGRES_URL_VARIABLE: &str = "SHEBAO_TEST_POSTGRES_URL";
+
+/// Which database server a test's gateways use.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    /// The URL of the server's administration connection.
+    Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL, when `SHEBAO_TEST_POSTGRES_URL` is set.
+    pub fn postgres() -> Option<Self> {
+        std::env::var(POSTGRES_URL_VARIABLE)
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+            .map(Self::Postgres)
+    }
+}
+
+/// `on_every_backend!(name)` next to `async fn name(backend: Backend)`: the tests
+/// `name::sqlite` and `name::postgres` run the same body.
+macro_rules! on_every_backend {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(crate::support::Backend::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                match crate::support::Backend::postgres() {
+                    Some(backend) => super::$name(backend).await,
+                    None => eprintln!(
+                        "not run on PostgreSQL: {} is not set",
+                        crate::support::POSTGRES_URL_VARIABLE
+                    ),
+                }
+            }
+        }
+    };
+}
+pub(crate) use on_every_backend;
+
+/// A test's own database: a SQLite file in a temporary folder, or a fresh PostgreSQL database.
+/// It outlives the gateways started on it, so a test can restart one; clones share it, so
+/// several gateways can run on it at once.
+#[derive(Clone)]
+pub struct TestDatabase {
+    /// A temporary folder (the SQLite file's, or spare on PostgreSQL).
+    pub dir: Arc<TempDir>,
+    pub database: Database,
+}
+
+impl TestDatabase {
+    pub async fn new(backend: &Backend) -> Self {
+        let dir = TempDir::new().unwrap();
+        let database = match backend {
+            Backend::Sqlite => Database::Sqlite(dir.path().join("gateway.sqlite3")),
+            Backend::Postgres(admin_url) => {
+                Database::Postgres(fresh_postgres_database(admin_url).await)
+            }
+        };
+        Self {
+            dir: Arc::new(dir),
+            database,
+        }
+    }
+
+    /// The URL a second connection (another gateway process, a check) opens.
+    pub fn url(&self) -> String {
+        match &self.database {
+            Database::Sqlite(path) => path.to_str().unwrap().to_owned(),
+            Database::Postgres(url) => url.clone(),
+        }
+    }
+
+    /// A connection of the test's own, for checks the API doesn't expose.
+    pub async fn connect(&self) -> AnyPool {
+        sqlx::any::install_default_drivers();
+        let url = match &self.database {
+            Database::Sqlite(path) => format!("sqlite://{}", path.to_str().unwrap()),
+            Database::Postgres(url) => url.clone(),
+        };
+        sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .unwrap()
+    }
+}
+
+/// Creates `test_<random>` on the server and returns its URL.
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(admin_url)
+        .await
+        .unwrap_or_else(|error| {
+            panic!("cannot reach the PostgreSQL server of {POSTGRES_URL_VARIABLE}: {error}")
+        });
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let mut url = reqwest::Url::parse(admin_url).unwrap();
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
 
 pub const SANDBOX_DATE: &str = "2025-06-15";
 pub const MA_XIAOYAN: (&str, &str) = ("马小燕", "640104199003150022");
@@ -71,21 +192,24 @@ pub fn unix_now() -> i64 {
 
 pub struct TestGateway {
     gateway: Option<RunningGateway>,
-    pub dir: TempDir,
+    pub db: TestDatabase,
     pub origin: String,
     pub host: String,
     pub key_set: KeySet,
     pub http: reqwest::Client,
 }
 
-/// A sandbox gateway whose "today" is 2025-06-15.
-pub async fn sandbox() -> TestGateway {
-    let date: NaiveDate = SANDBOX_DATE.parse().unwrap();
-    launch(TempDir::new().unwrap(), true, Some(date)).await
+/// A sandbox gateway whose "today" is 2025-06-15, on a database of its own.
+pub async fn sandbox(backend: &Backend) -> TestGateway {
+    launch(TestDatabase::new(backend).await, true, Some(sandbox_date())).await
 }
 
-pub async fn non_sandbox() -> TestGateway {
-    launch(TempDir::new().unwrap(), false, None).await
+pub async fn non_sandbox(backend: &Backend) -> TestGateway {
+    launch(TestDatabase::new(backend).await, false, None).await
+}
+
+pub fn sandbox_date() -> NaiveDate {
+    SANDBOX_DATE.parse().unwrap()
 }
 
 /// What a gateway outside sandbox mode must be told: the tax office and the verification
@@ -94,9 +218,10 @@ pub const TEST_TAX_OFFICE: &str = "国家税务总局测试市税务局";
 pub const TEST_VERIFY_ORIGIN: &str = "https://v.shebao.example";
 
 /// The configuration `launch` starts with.
-pub fn config(dir: &TempDir, sandbox: bool, sandbox_date: Option<NaiveDate>) -> GatewayConfig {
+pub fn config(db: &TestDatabase, sandbox: bool, sandbox_date: Option<NaiveDate>) -> GatewayConfig {
     GatewayConfig {
-        database_path: dir.path().join("gateway.sqlite3"),
+        database: db.database.clone(),
+        database_max_connections: None,
         sandbox,
         sandbox_date,
         bind: "127.0.0.1:0".parse().unwrap(),
@@ -106,13 +231,17 @@ pub fn config(dir: &TempDir, sandbox: bool, sandbox_date: Option<NaiveDate>) -> 
     }
 }
 
-pub async fn launch(dir: TempDir, sandbox: bool, sandbox_date: Option<NaiveDate>) -> TestGateway {
-    let config = config(&dir, sandbox, sandbox_date);
-    launch_with(dir, config).await
+pub async fn launch(
+    db: TestDatabase,
+    sandbox: bool,
+    sandbox_date: Option<NaiveDate>,
+) -> TestGateway {
+    let config = config(&db, sandbox, sandbox_date);
+    launch_with(db, config).await
 }
 
-/// A gateway started with `config`, whose database lives in `dir`.
-pub async fn launch_with(dir: TempDir, config: GatewayConfig) -> TestGateway {
+/// A gateway started with `config`, whose database is `db`.
+pub async fn launch_with(db: TestDatabase, config: GatewayConfig) -> TestGateway {
     capture_logs();
     let gateway = start(config).await.unwrap();
     let origin = gateway.origin.clone();
@@ -120,9 +249,31 @@ pub async fn launch_with(dir: TempDir, config: GatewayConfig) -> TestGateway {
         host: origin.trim_start_matches("http://").to_owned(),
         key_set: gateway.key_set.clone(),
         gateway: Some(gateway),
-        dir,
+        db,
         origin,
         http: reqwest::Client::builder().no_proxy().build().unwrap(),
+    }
+}
+
+/// A harness for a gateway started elsewhere (the `shebao-gateway` binary) at `origin` on
+/// `db`, trusting the key set it publishes.
+pub async fn attach(origin: &str, db: TestDatabase) -> TestGateway {
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let key_set: KeySet = http
+        .get(format!("{origin}/.well-known/shebao-keys"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    TestGateway {
+        gateway: None,
+        host: origin.trim_start_matches("http://").to_owned(),
+        key_set,
+        db,
+        origin: origin.to_owned(),
+        http,
     }
 }
 
@@ -216,11 +367,12 @@ impl TestGateway {
         format!("{}{target}", self.origin)
     }
 
-    pub async fn shutdown(mut self) -> TempDir {
+    /// Stops the gateway; its database stays for the next one.
+    pub async fn shutdown(mut self) -> TestDatabase {
         if let Some(gateway) = self.gateway.take() {
             gateway.shutdown().await;
         }
-        self.dir
+        self.db
     }
 
     pub async fn enroll(&self) -> Device {
@@ -426,6 +578,23 @@ impl TestGateway {
         declared.json()
     }
 
+    /// `POST /v1/declarations` of `payable_ids` under an idempotency key.
+    pub async fn declare(
+        &self,
+        device: &Device,
+        token: &str,
+        payable_ids: &Value,
+        key: &str,
+    ) -> Answer {
+        self.call(
+            device,
+            Call::post("/v1/declarations", &json!({"payable_ids": payable_ids}))
+                .key(key)
+                .token(token),
+        )
+        .await
+    }
+
     pub async fn create_order(&self, device: &Device, token: &str, declaration_id: &str) -> Answer {
         self.call(
             device,
@@ -481,14 +650,9 @@ impl TestGateway {
         answer.json()
     }
 
-    /// A read-only connection to the gateway's database, for checks the API doesn't expose.
-    pub async fn database(&self) -> sqlx::SqlitePool {
-        let path = self.dir.path().join("gateway.sqlite3");
-        sqlx::sqlite::SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(path))
-            .await
-            .unwrap()
+    /// A connection to the gateway's database, for checks the API doesn't expose.
+    pub async fn database(&self) -> AnyPool {
+        self.db.connect().await
     }
 }
 

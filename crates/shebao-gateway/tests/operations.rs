@@ -1,0 +1,311 @@
+//! Running the gateway as an operator does: several gateways on one database, and the
+//! `shebao-gateway` binary's commands and settings (file, environment, flags).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::json;
+use support::{Backend, Call, MA_XIAOYAN, TestDatabase, on_every_backend, sandbox, sandbox_date};
+
+/// Runs the real binary with only the given environment (no inherited `SHEBAO_GATEWAY_*`).
+async fn gateway_command(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_shebao-gateway"))
+            .args(&args)
+            .env_clear()
+            .envs(env)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+on_every_backend!(should_share_nonces_and_idempotent_responses_between_gateways);
+async fn should_share_nonces_and_idempotent_responses_between_gateways(backend: Backend) {
+    let first = sandbox(&backend).await;
+    let second = support::launch(first.db.clone(), true, Some(sandbox_date())).await;
+    assert_ne!(first.origin, second.origin);
+    // One set of keys: the second gateway found the first one's.
+    assert_eq!(
+        serde_json::to_value(&second.key_set).unwrap(),
+        serde_json::to_value(&first.key_set).unwrap()
+    );
+
+    // Enrolled through one, known to the other.
+    let device = first.enroll().await;
+    let token = first.confirm(&device, MA_XIAOYAN).await;
+
+    // A nonce used on the first gateway is a replay on the second.
+    let body = json!({"purpose": "identity"});
+    let used = first.call(&device, Call::post("/v1/captchas", &body)).await;
+    assert_eq!(used.status, 201, "{}", used.text());
+    let mut replayed = Call::post("/v1/captchas", &body);
+    replayed.nonce = used.nonce.clone();
+    let replayed = second.call(&device, replayed).await;
+    assert_eq!(
+        (replayed.status, replayed.code()),
+        (401, "nonce_replayed".into())
+    );
+
+    // An idempotent request completed on the first gateway is answered from its record on the
+    // second, without running again.
+    let payables = second
+        .call(&device, Call::get("/v1/payables").token(&token))
+        .await
+        .json();
+    let declare = json!([payables["items"][0]["id"]]);
+    let key = uuid::Uuid::new_v4().to_string();
+    let declared = first.declare(&device, &token, &declare, &key).await;
+    assert_eq!(declared.status, 201, "{}", declared.text());
+    let again = second.declare(&device, &token, &declare, &key).await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.body, declared.body);
+    assert_ne!(again.nonce, declared.nonce);
+    let db = first.database().await;
+    let declarations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM declarations")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(declarations, 1);
+
+    // The same key with another body is refused by either gateway.
+    let reused = second
+        .declare(&device, &token, &json!(["pay_other"]), &key)
+        .await;
+    assert_eq!(reused.code(), "idempotency_key_reused");
+
+    second.shutdown().await;
+    first.shutdown().await;
+}
+
+on_every_backend!(should_refuse_a_device_the_operator_revoked);
+async fn should_refuse_a_device_the_operator_revoked(backend: Backend) {
+    let gw = sandbox(&backend).await;
+    let device = gw.enroll().await;
+    let other = gw.enroll().await;
+    let body = json!({"purpose": "identity"});
+    let before = gw.call(&device, Call::post("/v1/captchas", &body)).await;
+    assert_eq!(before.status, 201, "{}", before.text());
+
+    let url = gw.db.url();
+    let revoked = gateway_command(
+        &["admin", "revoke-device", &device.id, "--database", &url],
+        &[],
+    )
+    .await;
+    assert!(revoked.status.success(), "{}", stderr(&revoked));
+    assert_eq!(stdout(&revoked), format!("revoked {}\n", device.id));
+
+    let after = gw.call(&device, Call::post("/v1/captchas", &body)).await;
+    assert_eq!((after.status, after.code()), (401, "device_revoked".into()));
+    // Only that device.
+    let still = gw.call(&other, Call::post("/v1/captchas", &body)).await;
+    assert_eq!(still.status, 201);
+
+    let listed = gateway_command(&["admin", "list-devices", "--database", &url], &[]).await;
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let listing = stdout(&listed);
+    let line = |id: &str| {
+        listing
+            .lines()
+            .find(|line| line.starts_with(id))
+            .unwrap_or_else(|| panic!("{id} not in {listing}"))
+            .to_owned()
+    };
+    assert!(line(&device.id).contains("\trevoked "), "{listing}");
+    assert!(line(&other.id).ends_with("\tactive"), "{listing}");
+
+    let again = gateway_command(
+        &["admin", "revoke-device", &device.id, "--database", &url],
+        &[],
+    )
+    .await;
+    assert!(again.status.success());
+    assert!(stdout(&again).contains("revoked before"));
+    let unknown = gateway_command(
+        &["admin", "revoke-device", "dev_nobody", "--database", &url],
+        &[],
+    )
+    .await;
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("no device dev_nobody"));
+    gw.shutdown().await;
+}
+
+on_every_backend!(should_migrate_and_seed_fictional_people_once);
+async fn should_migrate_and_seed_fictional_people_once(backend: Backend) {
+    let db = TestDatabase::new(&backend).await;
+    let url = db.url();
+    let migrated = gateway_command(&["migrate"], &[("SHEBAO_GATEWAY_DATABASE_URL", &url)]).await;
+    assert!(migrated.status.success(), "{}", stderr(&migrated));
+    let pool = db.connect().await;
+    let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM population")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(people, 0);
+
+    let seeded = gateway_command(&["seed", "--date", "2025-06-15", "--database", &url], &[]).await;
+    assert!(seeded.status.success(), "{}", stderr(&seeded));
+    assert!(stdout(&seeded).starts_with("seeded"));
+    let again = gateway_command(&["seed", "--database", &url], &[]).await;
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stdout(&again).contains("nothing changed"));
+
+    let (people, insured): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), COUNT(CASE WHEN insured = 1 THEN 1 END) FROM population")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((people, insured), (5, 4));
+    let payables: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM payables WHERE status = 'payable' AND period_end = '2025-06'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(payables, 4);
+}
+
+/// A settings file with these lines.
+fn settings_file(dir: &Path, lines: &[String]) -> String {
+    let path = dir.join("gateway.toml");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn should_take_flags_over_environment_over_the_settings_file() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let file = settings_file(
+        dir.path(),
+        &[format!("database_url = {:?}", path("file.sqlite3"))],
+    );
+    let env_url = path("env.sqlite3");
+
+    let from_file = gateway_command(&["migrate", "--config", &file], &[]).await;
+    assert_eq!(
+        stdout(&from_file),
+        format!("migrated sqlite:{}\n", path("file.sqlite3")),
+        "{}",
+        stderr(&from_file)
+    );
+    let from_env = gateway_command(
+        &["migrate", "--config", &file],
+        &[("SHEBAO_GATEWAY_DATABASE_URL", &env_url)],
+    )
+    .await;
+    assert_eq!(stdout(&from_env), format!("migrated sqlite:{env_url}\n"));
+    let from_flag = gateway_command(
+        &["migrate", "--database", &path("flag.sqlite3")],
+        &[
+            ("SHEBAO_GATEWAY_DATABASE_URL", &env_url),
+            ("SHEBAO_GATEWAY_CONFIG", &file),
+        ],
+    )
+    .await;
+    assert_eq!(
+        stdout(&from_flag),
+        format!("migrated sqlite:{}\n", path("flag.sqlite3"))
+    );
+    for name in ["file.sqlite3", "env.sqlite3", "flag.sqlite3"] {
+        assert!(dir.path().join(name).is_file(), "{name}");
+    }
+
+    // A misspelt setting is an error, not a silent default.
+    let typo = settings_file(dir.path(), &["databse_url = \"x.sqlite3\"".to_owned()]);
+    let refused = gateway_command(&["migrate", "--config", &typo], &[]).await;
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("databse_url"),
+        "{}",
+        stderr(&refused)
+    );
+    let missing = gateway_command(&["migrate", "--config", &path("none.toml")], &[]).await;
+    assert!(!missing.status.success());
+    let no_bind = gateway_command(
+        &["serve", "--sandbox", "--database", &path("s.sqlite3")],
+        &[],
+    )
+    .await;
+    assert!(stderr(&no_bind).contains("--bind"), "{}", stderr(&no_bind));
+}
+
+/// `serve` outside sandbox mode, configured by file and environment: it listens, answers, and
+/// seeds nobody.
+#[tokio::test]
+async fn should_serve_from_settings_without_seeding_outside_sandbox_mode() {
+    let db = TestDatabase::new(&Backend::Sqlite).await;
+    let file = settings_file(
+        db.dir.path(),
+        &[
+            format!("database_url = {:?}", db.url()),
+            "bind = \"127.0.0.1:1\"".to_owned(),
+            "tax_office = \"国家税务总局测试市税务局\"".to_owned(),
+        ],
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shebao-gateway"))
+        .args(["serve", "--config", &file, "--bind", "127.0.0.1:0"])
+        .env_clear()
+        .env("SHEBAO_GATEWAY_VERIFY_ORIGIN", "https://v.shebao.example")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    let stdout = child.stdout.take().unwrap();
+    let first_line = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout).read_line(&mut first_line).unwrap();
+        first_line
+    })
+    .await
+    .unwrap();
+    let origin = first_line
+        .trim()
+        .strip_prefix("shebao-gateway listening on ")
+        .unwrap_or_else(|| panic!("{first_line}"))
+        .to_owned();
+    // The flag's port 0 (any free port) won over the file's port 1.
+    assert!(!origin.ends_with(":1"), "{origin}");
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let keys = http
+        .get(format!("{origin}/.well-known/shebao-keys"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(keys.status(), 200);
+    let sandbox_info = http
+        .get(format!("{origin}/sandbox/info"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sandbox_info.status(), 404);
+    let pool = db.connect().await;
+    let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM population")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(people, 0);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -1,0 +1,540 @@
+//! The app's Rust layer end to end against its embedded sandbox gateway: the actions the
+//! commands run, restarts on the same data folder, the journal's replay, signing out and
+//! clearing the device, and what the log file holds after a whole journey.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use shebao_core::IdType;
+use shebao_core::wire::{Channel, ConfirmIdentity, OrderStatus};
+
+use crate::actions::{self, DeclareRequest, IssueCertificateRequest, StartPaymentRequest};
+use crate::journal::JournaledRequest;
+use crate::secrets::{MemoryStore, SecretStore};
+use crate::settings::GatewaySetting;
+use crate::state::{AppState, StartOptions, unix_now};
+
+const MA_XIAOYAN: (&str, &str) = ("马小燕", "640104199003150022");
+const WANG_JIANGUO: (&str, &str) = ("王建国", "64020219850720001X");
+
+fn font_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(crate::certificates::FONT_RESOURCE)
+}
+
+async fn start(
+    data_dir: &Path,
+    store: &Arc<MemoryStore>,
+    log_guard: Option<tracing_appender::non_blocking::WorkerGuard>,
+) -> AppState {
+    let secret_store: Arc<dyn SecretStore> = store.clone();
+    AppState::start(StartOptions {
+        data_dir: data_dir.to_path_buf(),
+        sandbox_date: NaiveDate::from_ymd_opt(2025, 6, 15),
+        font_path: font_path(),
+        album_dir: Some(data_dir.join("album")),
+        log_guard,
+        secret_store,
+    })
+    .await
+    .unwrap()
+}
+
+/// A restart: the first state stops, a new one starts on the same folder and keyring, and
+/// replays the journal as the app does at start.
+async fn restart(state: AppState, data_dir: &Path, store: &Arc<MemoryStore>) -> AppState {
+    state.shutdown().await;
+    drop(state);
+    let state = start(data_dir, store, None).await;
+    state.replay_unfinished().await;
+    state
+}
+
+async fn captcha_answer(state: &AppState, captcha_id: &str) -> String {
+    let url = format!(
+        "{}/sandbox/captchas/{captcha_id}/answer",
+        state.info.gateway_origin
+    );
+    let answer: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    answer["answer"].as_str().unwrap().to_owned()
+}
+
+async fn confirm(state: &AppState, name: &str, id_number: &str) {
+    let captcha = actions::new_captcha(state).await.unwrap();
+    let answer = captcha_answer(state, &captcha.captcha_id).await;
+    actions::confirm_identity(
+        state,
+        ConfirmIdentity {
+            name: name.into(),
+            id_type: IdType::ResidentIdCard,
+            id_number: id_number.into(),
+            captcha_id: captcha.captcha_id,
+            captcha_answer: answer,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+async fn payable_ids(state: &AppState) -> Vec<String> {
+    let payables = actions::list_payables(state).await.unwrap();
+    payables.items.into_iter().map(|p| p.id).collect()
+}
+
+async fn pay_on_cashier(pay_url: &str) {
+    let response = reqwest::Client::new()
+        .post(pay_url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("source=bank_card&card_number=6222020000000000000")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+}
+
+#[tokio::test]
+async fn should_replay_a_declaration_written_but_never_sent_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    confirm(&state, MA_XIAOYAN.0, MA_XIAOYAN.1).await;
+    let ids = payable_ids(&state).await;
+
+    // What `send_journaled` writes before sending; the app "crashes" before it sends.
+    let session = state.session().unwrap();
+    let intent = format!(
+        "{}:{}:declare:{}",
+        state.gateway(),
+        session.person_id,
+        ids.join(",")
+    );
+    let key = state.journal.intent_key(&intent, unix_now()).await.unwrap();
+    let body = serde_json::to_vec(&serde_json::json!({ "payable_ids": ids })).unwrap();
+    let request = JournaledRequest {
+        idempotency_key: key,
+        person_id: Some(session.person_id.clone()),
+        method: "POST".into(),
+        target: "/v1/declarations".into(),
+        body,
+    };
+    state
+        .journal
+        .record(state.gateway(), &request, unix_now())
+        .await
+        .unwrap();
+
+    let state = restart(state, dir.path(), &store).await;
+
+    let outcomes = actions::pending_outcomes(&state).await.unwrap();
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    assert_eq!(outcomes[0].kind, "declaration");
+    assert_eq!(outcomes[0].outcome, "answered");
+    let unpaid = actions::list_unpaid_declarations(&state).await.unwrap();
+    assert_eq!(unpaid.items.len(), 1);
+    assert_eq!(Some(&unpaid.items[0].id), outcomes[0].answer_id.as_ref());
+    assert!(
+        actions::pending_outcomes(&state).await.unwrap().is_empty(),
+        "shown once"
+    );
+
+    // Pressing 申报 again (a reloaded window re-sending the command) answers the same one.
+    let again = actions::declare(&state, DeclareRequest { payable_ids: ids })
+        .await
+        .unwrap();
+    assert_eq!(again.id, unpaid.items[0].id);
+    assert_eq!(
+        actions::list_unpaid_declarations(&state)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    state.shutdown().await;
+}
+
+#[tokio::test]
+async fn should_finish_a_payment_order_whose_answer_was_lost_once_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    confirm(&state, MA_XIAOYAN.0, MA_XIAOYAN.1).await;
+    let ids = payable_ids(&state).await;
+    let declaration = actions::declare(&state, DeclareRequest { payable_ids: ids })
+        .await
+        .unwrap();
+
+    // The order request is journaled and reaches the gateway; the answer never comes back.
+    let session = state.session().unwrap();
+    let intent = format!("{}:order:{}", state.gateway(), declaration.id);
+    let key = state.journal.intent_key(&intent, unix_now()).await.unwrap();
+    let body =
+        serde_json::to_vec(&serde_json::json!({ "declaration_id": declaration.id })).unwrap();
+    let request = JournaledRequest {
+        idempotency_key: key.clone(),
+        person_id: Some(session.person_id.clone()),
+        method: "POST".into(),
+        target: "/v1/payment-orders".into(),
+        body: body.clone(),
+    };
+    state
+        .journal
+        .record(state.gateway(), &request, unix_now())
+        .await
+        .unwrap();
+    let sent: serde_json::Value = state
+        .client
+        .post_bytes(
+            "/v1/payment-orders",
+            body,
+            &key,
+            Some(&session.identity_token),
+        )
+        .await
+        .unwrap();
+
+    let state = restart(state, dir.path(), &store).await;
+
+    let outcomes = actions::pending_outcomes(&state).await.unwrap();
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    assert_eq!(outcomes[0].kind, "payment_order");
+    assert_eq!(outcomes[0].answer_id.as_deref(), sent["id"].as_str());
+
+    // Paying now uses that order: one order, one payment.
+    let started = actions::start_payment(
+        &state,
+        StartPaymentRequest {
+            declaration_id: declaration.id.clone(),
+            channel: Channel::Unionpay,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(Some(started.order.id.as_str()), sent["id"].as_str());
+    state.shutdown().await;
+}
+
+#[tokio::test]
+async fn should_remember_a_person_across_a_restart_until_signed_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    confirm(&state, MA_XIAOYAN.0, MA_XIAOYAN.1).await;
+    let person_id = state.session().unwrap().person_id;
+    assert!(store.accounts().iter().any(|a| a.ends_with(&person_id)));
+
+    let state = restart(state, dir.path(), &store).await;
+    assert_eq!(
+        state.session().map(|s| s.person_id),
+        Some(person_id.clone())
+    );
+    assert!(actions::list_payables(&state).await.is_ok());
+
+    // Confirming the same person again keeps one entry for them.
+    confirm(&state, MA_XIAOYAN.0, MA_XIAOYAN.1).await;
+    assert_eq!(
+        state.session().map(|s| s.person_id),
+        Some(person_id.clone())
+    );
+
+    actions::sign_out(&state).await.unwrap();
+    assert!(state.session().is_none());
+    assert!(!store.accounts().iter().any(|a| a.starts_with("identity:")));
+    let refused = actions::list_payables(&state).await.unwrap_err();
+    assert_eq!(refused.code, "identity_token_invalid");
+
+    let state = restart(state, dir.path(), &store).await;
+    assert!(state.session().is_none());
+    state.shutdown().await;
+}
+
+#[tokio::test]
+async fn should_clear_keyring_journal_and_logs_when_the_device_is_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    confirm(&state, MA_XIAOYAN.0, MA_XIAOYAN.1).await;
+    let ids = payable_ids(&state).await;
+    actions::declare(&state, DeclareRequest { payable_ids: ids })
+        .await
+        .unwrap();
+    std::fs::create_dir_all(dir.path().join("logs")).unwrap();
+    std::fs::write(dir.path().join("logs/shebao.log.2025-06-15"), "{}").unwrap();
+
+    actions::clear_device(&state).await.unwrap();
+
+    assert!(store.accounts().is_empty(), "{:?}", store.accounts());
+    assert!(state.session().is_none());
+    assert!(
+        state
+            .journal
+            .people(state.gateway())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let logs: Vec<_> = std::fs::read_dir(dir.path().join("logs"))
+        .unwrap()
+        .collect();
+    assert!(logs.is_empty());
+    state.shutdown().await;
+}
+
+/// Forms a value can take in a log line: as is, and JSON-escaped (`\uXXXX`, either case).
+fn forms(text: &str) -> Vec<String> {
+    let escaped: String = text
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    let non_ascii_escaped: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                format!("\\u{:04x}", c as u32)
+            }
+        })
+        .collect();
+    vec![
+        text.to_owned(),
+        escaped.clone(),
+        escaped.to_uppercase().replace("\\U", "\\u"),
+        non_ascii_escaped.clone(),
+        non_ascii_escaped.to_uppercase().replace("\\U", "\\u"),
+    ]
+}
+
+/// An 11-digit mainland mobile number standing alone.
+fn contains_phone_number(log: &str) -> bool {
+    let bytes = log.as_bytes();
+    (0..bytes.len().saturating_sub(10)).any(|start| {
+        let run = &bytes[start..start + 11];
+        let before = start.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(start + 11);
+        run.iter().all(u8::is_ascii_digit)
+            && run[0] == b'1'
+            && (b'3'..=b'9').contains(&run[1])
+            && !before.is_some_and(|b| b.is_ascii_digit())
+            && !after.is_some_and(u8::is_ascii_digit)
+    })
+}
+
+#[tokio::test]
+async fn should_log_the_journeys_request_ids_and_no_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let log_dir = dir.path().join("logs");
+    // Debug lines too: what a developer's RUST_LOG would add must be clean as well.
+    let filter = tracing_subscriber::EnvFilter::new("debug");
+    let guard = crate::logging::init_with(&log_dir, filter).unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, Some(guard)).await;
+    let (name, id_number) = WANG_JIANGUO;
+
+    // The whole journey, the number typed with a lower-case x.
+    confirm(&state, name, &id_number.to_lowercase()).await;
+    let token = state.session().unwrap().identity_token.to_string();
+    let ids = payable_ids(&state).await;
+    let declaration = actions::declare(&state, DeclareRequest { payable_ids: ids })
+        .await
+        .unwrap();
+    let started = actions::start_payment(
+        &state,
+        StartPaymentRequest {
+            declaration_id: declaration.id,
+            channel: Channel::Unionpay,
+        },
+    )
+    .await
+    .unwrap();
+    pay_on_cashier(&started.attempt.pay_url).await;
+    let order_id = started.order.id.clone();
+    let mut paid = false;
+    for _ in 0..5 {
+        let order = actions::wait_payment(
+            &state,
+            actions::WaitPaymentRequest {
+                order_id: order_id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+        if order.status == OrderStatus::Paid {
+            paid = true;
+            break;
+        }
+    }
+    assert!(paid, "the order was not paid");
+    let issued = actions::issue_certificate(&state, IssueCertificateRequest { order_id })
+        .await
+        .unwrap();
+    assert!(issued.saved.path.exists());
+    let device_secrets: Vec<String> = store
+        .accounts()
+        .iter()
+        .filter_map(|account| store.get(account).ok().flatten())
+        .filter_map(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .flat_map(|stored| {
+            ["secret", "identity_token"]
+                .iter()
+                .filter_map(|field| stored[*field].as_str().map(str::to_owned))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(!device_secrets.is_empty());
+
+    state.shutdown().await;
+    drop(state); // flushes the log writer
+
+    let mut log = String::new();
+    for entry in std::fs::read_dir(&log_dir).unwrap() {
+        log.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let answered_by_client: Vec<String> = lines
+        .iter()
+        .filter(|l| l["fields"]["message"] == "gateway answered")
+        .map(|l| {
+            l["fields"]["request_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    let answered_by_gateway: Vec<String> = lines
+        .iter()
+        .filter(|l| l["fields"]["message"] == "answered")
+        .map(|l| {
+            l["span"]["request_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    // captcha, confirmation, payables, declaration, declaration query, order, attempt, at
+    // least one wait, certificate: each answered request's id in the log, from both sides.
+    assert!(answered_by_client.len() >= 9, "{answered_by_client:?}");
+    for request_id in &answered_by_client {
+        assert!(request_id.starts_with("req_"), "{request_id:?}");
+        assert!(answered_by_gateway.contains(request_id), "{request_id}");
+    }
+    let mut unique = answered_by_client.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), answered_by_client.len());
+
+    let spaced = format!(
+        "{} {} {}",
+        &id_number[..6],
+        &id_number[6..14],
+        &id_number[14..]
+    );
+    let mut secrets = vec![
+        name.to_owned(),
+        id_number.to_owned(),
+        id_number.to_lowercase(),
+        spaced.clone(),
+        spaced.to_lowercase(),
+        id_number[..17].to_owned(),
+        token,
+    ];
+    secrets.extend(device_secrets);
+    for secret in secrets {
+        for form in forms(&secret) {
+            assert!(
+                !log.contains(&form),
+                "the log holds personal data or a secret"
+            );
+        }
+    }
+    assert!(!contains_phone_number(&log), "the log holds a phone number");
+}
+
+#[test]
+fn should_find_a_phone_number_standing_alone_only() {
+    assert!(contains_phone_number("call 13912345678 now"));
+    assert!(!contains_phone_number("ticket 3139123456789012"));
+    assert!(!contains_phone_number("12345678901"));
+}
+
+#[test]
+fn should_escape_names_as_json_would() {
+    assert!(forms("王").contains(&"\\u738b".to_owned()));
+    assert!(forms("王").contains(&"\\u738B".to_owned()));
+}
+
+#[tokio::test]
+async fn should_switch_to_a_remote_gateway_forgetting_the_sandboxs_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    confirm(&state, MA_XIAOYAN.0, MA_XIAOYAN.1).await;
+    assert!(store.accounts().iter().any(|a| a.starts_with("identity:")));
+
+    // A gateway of its own (`shebao-gateway serve` stands for it), trusted by its key set.
+    let remote_dir = tempfile::tempdir().unwrap();
+    let remote = shebao_gateway::start(shebao_gateway::GatewayConfig {
+        database: shebao_gateway::Database::Sqlite(remote_dir.path().join("gateway.sqlite3")),
+        database_max_connections: None,
+        sandbox: true,
+        sandbox_date: NaiveDate::from_ymd_opt(2025, 6, 15),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        tax_office: None,
+        verify_origin: None,
+        policy_path: None,
+    })
+    .await
+    .unwrap();
+    let mut settings = actions::get_settings(&state).await.unwrap();
+    assert_eq!(settings.gateway, GatewaySetting::Sandbox);
+    settings.gateway = GatewaySetting::Remote {
+        origin: remote.origin.clone(),
+        keys: remote.key_set.clone(),
+    };
+    settings.large_text = true;
+
+    let saved = actions::save_settings(&state, settings).await.unwrap();
+    assert!(saved.restart_needed);
+    assert!(state.session().is_none());
+    assert!(!store.accounts().iter().any(|a| a.starts_with("identity:")));
+
+    let state = restart(state, dir.path(), &store).await;
+    assert!(!state.info.sandbox);
+    assert_eq!(state.info.gateway_origin, remote.origin);
+    assert!(state.settings().large_text);
+    confirm(&state, MA_XIAOYAN.0, MA_XIAOYAN.1).await;
+    assert!(
+        !actions::list_payables(&state)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    state.shutdown().await;
+    remote.shutdown().await;
+}
+
+#[tokio::test]
+async fn should_refuse_settings_with_an_untrusted_origin_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    confirm(&state, MA_XIAOYAN.0, MA_XIAOYAN.1).await;
+    let mut settings = actions::get_settings(&state).await.unwrap();
+    settings.gateway = GatewaySetting::Remote {
+        origin: "http://gw.example.cn".into(),
+        keys: shebao_core::wire::KeySet { keys: Vec::new() },
+    };
+
+    let refused = actions::save_settings(&state, settings).await.unwrap_err();
+    assert_eq!(refused.code, "validation_failed");
+    assert_eq!(
+        actions::get_settings(&state).await.unwrap().gateway,
+        GatewaySetting::Sandbox
+    );
+    assert!(state.session().is_some());
+    state.shutdown().await;
+}
