@@ -8,6 +8,7 @@ mod support;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use serde_json::json;
 use support::{Backend, Call, MA_XIAOYAN, TestDatabase, on_every_backend, sandbox, sandbox_date};
@@ -249,6 +250,65 @@ async fn should_take_flags_over_environment_over_the_settings_file() {
     )
     .await;
     assert!(stderr(&no_bind).contains("--bind"), "{}", stderr(&no_bind));
+}
+
+#[tokio::test]
+async fn should_refuse_to_serve_with_a_policy_file_from_any_setting_source_that_does_not_load() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let broken = path("broken.toml");
+    std::fs::write(&broken, "[not a policy table]\n").unwrap();
+    let missing = path("missing.toml");
+    let serve = |database: &str| {
+        vec![
+            "serve".to_owned(),
+            "--sandbox".to_owned(),
+            "--bind".to_owned(),
+            "127.0.0.1:0".to_owned(),
+            "--database".to_owned(),
+            path(database),
+        ]
+    };
+    let args = |extra: &[&str], database: &str| {
+        let mut all = serve(database);
+        all.extend(extra.iter().map(|arg| (*arg).to_owned()));
+        all
+    };
+    let run = async |args: Vec<String>, env: &[(&str, &str)]| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        // A gateway that ignored the setting would serve on: give up instead of hanging.
+        tokio::time::timeout(Duration::from_secs(30), gateway_command(&args, env))
+            .await
+            .expect("the gateway started instead of refusing the policy file")
+    };
+
+    let file = settings_file(dir.path(), &[format!("policy = {broken:?}")]);
+    let from_file = run(args(&["--config", &file], "file.sqlite3"), &[]).await;
+    let from_env = run(
+        args(&[], "env.sqlite3"),
+        &[("SHEBAO_GATEWAY_POLICY", &broken)],
+    )
+    .await;
+    for refused in [&from_file, &from_env] {
+        assert!(!refused.status.success());
+        assert!(
+            stderr(refused).contains("could not start: policy table"),
+            "{}",
+            stderr(refused)
+        );
+    }
+    // The flag wins over the environment.
+    let from_flag = run(
+        args(&["--policy", &missing], "flag.sqlite3"),
+        &[("SHEBAO_GATEWAY_POLICY", &broken)],
+    )
+    .await;
+    assert!(!from_flag.status.success());
+    assert!(
+        stderr(&from_flag).contains("cannot read the policy table file"),
+        "{}",
+        stderr(&from_flag)
+    );
 }
 
 /// `serve` outside sandbox mode, configured by file and environment: it listens, answers, and
