@@ -184,6 +184,11 @@ fn validate_resident(value: &str, today: NaiveDate) -> Result<(), ErrorCode> {
         return Err(ErrorCode::IdLegacy15);
     }
     check_18_shape(value)?;
+    // A residence permit's (81/82/83) or a new permanent-residence card's (9) number under the
+    // resident ID type: say the type is wrong rather than that the region code is.
+    if RESIDENCE_PERMIT_PREFIXES.contains(&&value[..6]) || value.starts_with('9') {
+        return Err(ErrorCode::IdPrefix);
+    }
     if !PROVINCE_CODES.contains(&&value[..2]) {
         return Err(ErrorCode::IdRegion);
     }
@@ -396,7 +401,10 @@ mod tests {
         assert_eq!(resident("640102199001011236"), Err(ErrorCode::IdCheckDigit));
         assert_eq!(resident("64010219900101123"), Err(ErrorCode::IdLength));
         assert_eq!(resident("6401021990010112A7"), Err(ErrorCode::IdCharacters));
-        assert_eq!(resident("990102199001011237"), Err(ErrorCode::IdRegion));
+        assert_eq!(resident("000102199001011237"), Err(ErrorCode::IdRegion));
+        // Another document type's number: the type is wrong, not the region.
+        assert_eq!(resident("810000199203050027"), Err(ErrorCode::IdPrefix));
+        assert_eq!(resident("990102199001011237"), Err(ErrorCode::IdPrefix));
         assert_eq!(resident("640102199002301237"), Err(ErrorCode::IdBirthDate));
         assert_eq!(resident("640102203001011237"), Err(ErrorCode::IdBirthDate));
         assert_eq!(resident("640102900101123"), Err(ErrorCode::IdLegacy15));
