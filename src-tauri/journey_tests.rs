@@ -476,16 +476,11 @@ async fn should_switch_to_a_remote_gateway_forgetting_the_sandboxs_tokens() {
 
     // A gateway of its own (`shebao-gateway serve` stands for it), trusted by its key set.
     let remote_dir = tempfile::tempdir().unwrap();
-    let remote = shebao_gateway::start(shebao_gateway::GatewayConfig {
-        database: shebao_gateway::Database::Sqlite(remote_dir.path().join("gateway.sqlite3")),
-        database_max_connections: None,
-        sandbox: true,
-        sandbox_date: NaiveDate::from_ymd_opt(2025, 6, 15),
-        bind: "127.0.0.1:0".parse().unwrap(),
-        tax_office: None,
-        verify_origin: None,
-        policy_path: None,
-    })
+    let remote = shebao_gateway::start(shebao_gateway::GatewayConfig::sandbox(
+        remote_dir.path().join("gateway.sqlite3"),
+        "127.0.0.1:0".parse().unwrap(),
+        NaiveDate::from_ymd_opt(2025, 6, 15),
+    ))
     .await
     .unwrap();
     let mut settings = actions::get_settings(&state).await.unwrap();

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use shebao_client::{Client, ClientError, TrustedKeys};
 use shebao_core::sign;
 use shebao_core::wire::{KeySet, KeyUse, PersonSummary};
-use shebao_gateway::{Database, GatewayConfig, RunningGateway};
+use shebao_gateway::{GatewayConfig, RunningGateway};
 use tracing_appender::non_blocking::WorkerGuard;
 use zeroize::Zeroizing;
 
@@ -495,16 +495,11 @@ async fn start_sandbox(
     data_dir: &std::path::Path,
     sandbox_date: Option<NaiveDate>,
 ) -> Result<RunningGateway, SetupError> {
-    let gateway = shebao_gateway::start(GatewayConfig {
-        database: Database::Sqlite(data_dir.join("sandbox-gateway.sqlite3")),
-        database_max_connections: None,
-        sandbox: true,
+    let gateway = shebao_gateway::start(GatewayConfig::sandbox(
+        data_dir.join("sandbox-gateway.sqlite3"),
+        std::net::SocketAddr::from(([127, 0, 0, 1], sandbox_port(data_dir))),
         sandbox_date,
-        bind: std::net::SocketAddr::from(([127, 0, 0, 1], sandbox_port(data_dir))),
-        tax_office: None,
-        verify_origin: None,
-        policy_path: None,
-    })
+    ))
     .await?;
     tracing::info!(origin = %gateway.origin, "embedded sandbox gateway started");
     let port = gateway.origin.rsplit(':').next().unwrap_or_default();

@@ -197,14 +197,12 @@ mod tests {
     async fn built(sandbox: bool) -> (Router, Document) {
         let dir = tempfile::TempDir::new().unwrap();
         let config = GatewayConfig {
-            database: crate::Database::Sqlite(dir.path().join("gateway.sqlite3")),
-            database_max_connections: None,
             sandbox,
-            sandbox_date: None,
-            bind: "127.0.0.1:0".parse().unwrap(),
-            tax_office: None,
-            verify_origin: None,
-            policy_path: None,
+            ..GatewayConfig::sandbox(
+                dir.path().join("gateway.sqlite3"),
+                "127.0.0.1:0".parse().unwrap(),
+                None,
+            )
         };
         let (_stop, stopped) = watch::channel(false);
         let state = crate::prepare(

@@ -72,6 +72,27 @@ pub struct GatewayConfig {
     pub policy_path: Option<PathBuf>,
 }
 
+impl GatewayConfig {
+    /// A sandbox gateway on a SQLite file at `bind`, with every other setting at its default
+    /// (the sandbox's own tax office and verification origin, the built-in policy table).
+    pub fn sandbox(
+        sqlite_file: PathBuf,
+        bind: SocketAddr,
+        sandbox_date: Option<NaiveDate>,
+    ) -> Self {
+        Self {
+            database: Database::Sqlite(sqlite_file),
+            database_max_connections: None,
+            sandbox: true,
+            sandbox_date,
+            bind,
+            tax_office: None,
+            verify_origin: None,
+            policy_path: None,
+        }
+    }
+}
+
 /// The issuing tax office a sandbox gateway prints unless configured otherwise.
 pub const SANDBOX_TAX_OFFICE: &str = "国家税务总局银川市税务局（演示）";
 

@@ -26,16 +26,11 @@ pub struct Sandbox {
 
 pub async fn sandbox() -> Sandbox {
     let dir = TempDir::new().unwrap();
-    let gateway = shebao_gateway::start(GatewayConfig {
-        database: shebao_gateway::Database::Sqlite(dir.path().join("gateway.sqlite3")),
-        database_max_connections: None,
-        sandbox: true,
-        sandbox_date: NaiveDate::from_ymd_opt(2025, 6, 15),
-        bind: "127.0.0.1:0".parse().unwrap(),
-        tax_office: None,
-        verify_origin: None,
-        policy_path: None,
-    })
+    let gateway = shebao_gateway::start(GatewayConfig::sandbox(
+        dir.path().join("gateway.sqlite3"),
+        "127.0.0.1:0".parse().unwrap(),
+        NaiveDate::from_ymd_opt(2025, 6, 15),
+    ))
     .await
     .unwrap();
     Sandbox { gateway, _dir: dir }
