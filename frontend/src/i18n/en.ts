@@ -105,7 +105,7 @@ const en: Messages = {
     captchaFailed: 'The captcha did not load. Tap "New one" to try again.',
     confirm: 'Confirm',
     privacy:
-      'Only the name, ID type, ID number and captcha are sent, to the tax bureau, to confirm your identity. None of it is stored on this device; it is gone when the app closes.',
+      'Only the name, ID type, ID number and captcha are sent, to the tax bureau, to confirm your identity. This device keeps no full name or ID number: only the confirmed identity token and the masked name and number, in the system keyring, so you need not type them again.',
     pickerConfirm: 'OK',
     pickerCancel: 'Cancel',
   },
