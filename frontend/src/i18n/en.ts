@@ -35,8 +35,7 @@ const en: Messages = {
     sandboxBannerUndated: 'Demo environment · all data is fictional',
     sessionOnly:
       'The system keyring is unavailable: this device key lasts only until the app quits. If a payment is interrupted, the app cannot resume it automatically, so finish paying while the app stays open.',
-    replayedAnswered:
-      'The {kind} cut off last time was sent again at this start and went through.',
+    replayedAnswered: 'The {kind} cut off last time was sent again at this start and went through.',
     replayedRefused:
       'The {kind} cut off last time was sent again at this start and was refused; please start it again.',
     replayedKinds: {
