@@ -233,7 +233,8 @@ export interface OpenPayLinkRequest {
 }
 
 /** What a journaled request became after the app sent it again at start. */
-export type ReplayedKind = 'declaration' | 'payment_order' | 'payment_attempt' | 'certificate' | 'request';
+export type ReplayedKind =
+  'declaration' | 'payment_order' | 'payment_attempt' | 'certificate' | 'request';
 
 export interface ReplayedOutcome {
   kind: ReplayedKind;
@@ -254,8 +255,7 @@ export interface GatewayKey {
 }
 
 export type GatewaySetting =
-  | { kind: 'sandbox' }
-  | { kind: 'remote'; origin: string; keys: { keys: GatewayKey[] } };
+  { kind: 'sandbox' } | { kind: 'remote'; origin: string; keys: { keys: GatewayKey[] } };
 
 export interface Settings {
   gateway: GatewaySetting;
