@@ -203,9 +203,17 @@ async fn main() -> ExitCode {
             })
             .await
         }
+        Command::Admin(_) if !database.exists() => fail(&format!(
+            "there is no database at {database}: give the one the gateway serves (--database), \
+             or run `shebao-gateway migrate` first"
+        )),
         Command::Admin(AdminCommand::ListDevices) => {
             with_database(&database, async |db| {
-                for device in db.devices().await? {
+                let devices = db.devices().await?;
+                if devices.is_empty() {
+                    println!("no device has enrolled with {database}");
+                }
+                for device in devices {
                     let status = match device.revoked_at {
                         Some(at) => format!("revoked {}", utc(at)),
                         None => "active".to_owned(),
@@ -252,7 +260,7 @@ async fn serve(database: Database, settings: Settings) -> ExitCode {
     .await
     {
         Ok(gateway) => gateway,
-        Err(error) => return fail(&format!("shebao-gateway could not start: {error}")),
+        Err(error) => return fail(&format!("could not start: {error}")),
     };
     println!("shebao-gateway listening on {}", gateway.origin);
     stopped().await;

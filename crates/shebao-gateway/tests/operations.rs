@@ -369,3 +369,61 @@ async fn should_serve_from_settings_without_seeding_outside_sandbox_mode() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// An admin command names a missing SQLite file instead of creating an empty database, and says
+/// so when there is no device to list.
+#[tokio::test]
+async fn should_refuse_admin_commands_on_a_missing_database_and_say_when_none_enrolled() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo.sqlite3");
+    let missing = missing.to_str().unwrap();
+    for args in [
+        vec!["admin", "list-devices", "--database", missing],
+        vec!["admin", "revoke-device", "dev_1", "--database", missing],
+    ] {
+        let output = gateway_command(&args, &[]).await;
+        assert!(!output.status.success(), "{args:?}");
+        assert!(
+            stderr(&output).contains("there is no database at"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(!Path::new(missing).exists(), "{args:?} created {missing}");
+    }
+
+    let empty = dir.path().join("empty.sqlite3");
+    let empty = empty.to_str().unwrap();
+    assert!(
+        gateway_command(&["migrate", "--database", empty], &[])
+            .await
+            .status
+            .success()
+    );
+    let listed = gateway_command(&["admin", "list-devices", "--database", empty], &[]).await;
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    assert!(
+        stdout(&listed).contains("no device has enrolled"),
+        "{}",
+        stdout(&listed)
+    );
+}
+
+/// A PostgreSQL server that isn't there is reported at once with the reason, not after the
+/// pool's acquire timeout as a bare timeout.
+#[tokio::test]
+async fn should_say_at_once_why_postgresql_cannot_be_reached() {
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("postgres://shebao:secret@127.0.0.1:{port}/shebao");
+    let output = gateway_command(&["migrate", "--database", &url], &[]).await;
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("Connection refused"), "{message}");
+    assert!(!message.contains("timed out"), "{message}");
+    assert!(!message.contains("secret"), "{message}");
+    assert_eq!(message.matches("shebao-gateway:").count(), 1, "{message}");
+}

@@ -30,7 +30,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 
 pub use certificates::{InsertCertificate, NewCertificateRow, StoredCertificate};
 pub use devices::Revocation;
@@ -83,6 +83,15 @@ impl Database {
             return Err("the database URL must start with postgres://, postgresql:// or sqlite:");
         }
         Ok(Self::Sqlite(PathBuf::from(path)))
+    }
+
+    /// Whether there is something to open without creating it: a SQLite file that exists. A
+    /// PostgreSQL database is assumed to exist (connecting tells).
+    pub fn exists(&self) -> bool {
+        match self {
+            Self::Sqlite(path) => path.is_file(),
+            Self::Postgres(_) => true,
+        }
     }
 }
 
@@ -184,7 +193,13 @@ impl Store {
                     .connect(&url)
                     .await?
             }
-            Backend::Postgres => options.connect(&url).await?,
+            Backend::Postgres => {
+                // One plain connection first: when the server is unreachable or refuses the
+                // login, that says why at once, where the pool would retry for its whole
+                // acquire timeout and report only that it timed out.
+                AnyConnection::connect(&url).await?.close().await?;
+                options.connect(&url).await?
+            }
         };
         Ok(Self { pool, backend })
     }
