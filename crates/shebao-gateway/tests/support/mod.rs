@@ -23,7 +23,7 @@ use shebao_core::sign::{
     self, AuthorizationHeader, RequestParts, ResponseParts, ResponseSignatureHeader,
 };
 use shebao_core::wire::{KeySet, KeyUse};
-use shebao_gateway::{Database, GatewayConfig, RunningGateway, start};
+use shebao_gateway::{AccessLimits, Database, GatewayConfig, RunningGateway, start};
 use sqlx::{AnyPool, Connection};
 use tempfile::TempDir;
 
@@ -228,6 +228,8 @@ pub fn config(db: &TestDatabase, sandbox: bool, sandbox_date: Option<NaiveDate>)
         tax_office: (!sandbox).then(|| TEST_TAX_OFFICE.to_owned()),
         verify_origin: (!sandbox).then(|| TEST_VERIFY_ORIGIN.to_owned()),
         policy_path: None,
+        access_limits: AccessLimits::sandbox(),
+        client_address_header: None,
     }
 }
 
