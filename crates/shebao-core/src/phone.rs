@@ -78,12 +78,31 @@ mod tests {
 
     #[test]
     fn should_normalise_and_validate_mobile_numbers() {
-        for raw in ["13800000000", "138 0000 0000", "+86 138-0000-0000", "１３８００００００００"] {
-            assert_eq!(PhoneNumber::parse(raw).unwrap().expose(), "13800000000", "{raw}");
+        for raw in [
+            "13800000000",
+            "138 0000 0000",
+            "+86 138-0000-0000",
+            "１３８００００００００",
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(raw).unwrap().expose(),
+                "13800000000",
+                "{raw}"
+            );
         }
-        for raw in ["", "1380000000", "138000000001", "12800000000", "23800000000", "1380000000a"]
-        {
-            assert_eq!(PhoneNumber::parse(raw), Err(ErrorCode::ValidationFailed), "{raw}");
+        for raw in [
+            "",
+            "1380000000",
+            "138000000001",
+            "12800000000",
+            "23800000000",
+            "1380000000a",
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(raw),
+                Err(ErrorCode::ValidationFailed),
+                "{raw}"
+            );
         }
     }
 

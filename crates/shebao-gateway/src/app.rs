@@ -23,7 +23,9 @@ use utoipa_axum::routes;
 use crate::error::{ApiError, REQUEST_ID};
 use crate::idempotency::idempotent;
 use crate::ids;
-use crate::routes::{accounts, certificates, health, identity, notifications, payments, public, verify};
+use crate::routes::{
+    accounts, certificates, health, identity, notifications, payments, public, verify,
+};
 use crate::signed::{BODY_LIMIT, signed};
 use crate::state::AppState;
 use crate::{metrics, openapi};

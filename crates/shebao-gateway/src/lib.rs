@@ -258,13 +258,13 @@ async fn prepare(
         .access_limits
         .validate()
         .map_err(GatewayError::Config)?;
-    let address_header = match config.client_address_header.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(name) => Some(
-            axum::http::HeaderName::try_from(name)
-                .map_err(|_| GatewayError::Config("the client address header is not a header name"))?,
-        ),
-    };
+    let address_header =
+        match config.client_address_header.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(name) => Some(axum::http::HeaderName::try_from(name).map_err(|_| {
+                GatewayError::Config("the client address header is not a header name")
+            })?),
+        };
     let policy = match &config.policy_path {
         Some(path) => {
             PolicyTable::parse(&std::fs::read_to_string(path).map_err(GatewayError::PolicyFile)?)?

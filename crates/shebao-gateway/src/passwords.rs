@@ -4,8 +4,8 @@
 
 use std::sync::OnceLock;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::rngs::OsRng;
 use shebao_core::ErrorCode;
 
@@ -24,7 +24,10 @@ pub fn check_policy(password: &str, phone: &str) -> Result<(), ApiError> {
     let others = password
         .chars()
         .any(|c| !c.is_alphabetic() && !c.is_ascii_digit());
-    let kinds = [letters, digits, others].into_iter().filter(|kind| *kind).count();
+    let kinds = [letters, digits, others]
+        .into_iter()
+        .filter(|kind| *kind)
+        .count();
     let refusal = if !(MIN_CHARS..=MAX_CHARS).contains(&count) {
         Some("the password must have 8 to 128 characters")
     } else if kinds < 2 {
@@ -91,7 +94,13 @@ mod tests {
     #[test]
     fn should_refuse_weak_passwords() {
         let phone = "13800000000";
-        for weak in ["short1!", "12345678901", "onlyletters", "!!!!!!!!!!", "a13800000000"] {
+        for weak in [
+            "short1!",
+            "12345678901",
+            "onlyletters",
+            "!!!!!!!!!!",
+            "a13800000000",
+        ] {
             assert!(check_policy(weak, phone).is_err(), "{weak}");
         }
         for fine in ["correct horse 1", "Shebao2025", "社保缴费助手2025"] {
@@ -103,8 +112,16 @@ mod tests {
     async fn should_verify_only_the_right_password() {
         let stored = hash("Shebao2025".to_owned()).await.unwrap_or_default();
         assert!(stored.starts_with("$argon2id$"));
-        assert!(verify("Shebao2025".into(), Some(stored.clone())).await.unwrap_or(false));
-        assert!(!verify("Shebao2026".into(), Some(stored)).await.unwrap_or(true));
+        assert!(
+            verify("Shebao2025".into(), Some(stored.clone()))
+                .await
+                .unwrap_or(false)
+        );
+        assert!(
+            !verify("Shebao2026".into(), Some(stored))
+                .await
+                .unwrap_or(true)
+        );
         assert!(!verify("Shebao2025".into(), None).await.unwrap_or(true));
     }
 }

@@ -36,11 +36,22 @@ async fn register(gw: &TestGateway, device: &Device, token: &str, body: &Value) 
 /// Confirms `person` on `device` and registers an account with [`PHONE`] and [`PASSWORD`].
 async fn registered(gw: &TestGateway, device: &Device, person: (&str, &str)) {
     let token = gw.confirm(device, person).await;
-    let answer = register(gw, device, &token, &json!({"phone": PHONE, "password": PASSWORD})).await;
+    let answer = register(
+        gw,
+        device,
+        &token,
+        &json!({"phone": PHONE, "password": PASSWORD}),
+    )
+    .await;
     assert_eq!(answer.status, 201, "{}", answer.text());
 }
 
-async fn login(gw: &TestGateway, device: &Device, id_number: &str, password: &str) -> support::Answer {
+async fn login(
+    gw: &TestGateway,
+    device: &Device,
+    id_number: &str,
+    password: &str,
+) -> support::Answer {
     gw.call(
         device,
         Call::post(
@@ -91,17 +102,32 @@ async fn should_register_log_in_and_log_out(backend: Backend) {
     assert_eq!(devices(&gw, &device, &session).await.status, 200);
 
     let logout = gw
-        .call(&device, Call::delete("/v1/sessions/current").session(&session))
+        .call(
+            &device,
+            Call::delete("/v1/sessions/current").session(&session),
+        )
         .await;
     assert_eq!(logout.status, 204, "{}", logout.text());
     let after = devices(&gw, &device, &session).await;
-    assert_eq!((after.status, after.code().as_str()), (401, "session_invalid"));
+    assert_eq!(
+        (after.status, after.code().as_str()),
+        (401, "session_invalid")
+    );
     let again = gw
-        .call(&device, Call::delete("/v1/sessions/current").session(&session))
+        .call(
+            &device,
+            Call::delete("/v1/sessions/current").session(&session),
+        )
         .await;
-    assert_eq!((again.status, again.code().as_str()), (401, "session_invalid"));
+    assert_eq!(
+        (again.status, again.code().as_str()),
+        (401, "session_invalid")
+    );
     let none = gw.call(&device, Call::get("/v1/account/devices")).await;
-    assert_eq!((none.status, none.code().as_str()), (401, "session_invalid"));
+    assert_eq!(
+        (none.status, none.code().as_str()),
+        (401, "session_invalid")
+    );
 
     // Only the hash of the password and of the session token is stored; neither they nor the
     // phone reach a log line.
@@ -113,11 +139,12 @@ async fn should_register_log_in_and_log_out(backend: Backend) {
             .unwrap();
     assert_eq!(phone, PHONE);
     assert!(hash.starts_with("$argon2id$") && !hash.contains(PASSWORD));
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account_sessions WHERE token_hash = $1")
-        .bind(&session)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM account_sessions WHERE token_hash = $1")
+            .bind(&session)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(stored, 0);
     let logs = captured_logs();
     for secret in [PHONE, PASSWORD, session.as_str(), MA_XIAOYAN.1] {
@@ -167,13 +194,28 @@ async fn should_open_one_account_per_person(backend: Backend) {
     registered(&gw, &device, MA_XIAOYAN).await;
 
     let token = gw.confirm(&device, MA_XIAOYAN).await;
-    let second = register(&gw, &device, &token, &json!({"phone": "13900001234", "password": "Another-2025"})).await;
-    assert_eq!((second.status, second.code().as_str()), (409, "account_exists"));
+    let second = register(
+        &gw,
+        &device,
+        &token,
+        &json!({"phone": "13900001234", "password": "Another-2025"}),
+    )
+    .await;
+    assert_eq!(
+        (second.status, second.code().as_str()),
+        (409, "account_exists")
+    );
 
     // From another device too.
     let other = gw.enroll().await;
     let token = gw.confirm(&other, MA_XIAOYAN).await;
-    let third = register(&gw, &other, &token, &json!({"phone": PHONE, "password": PASSWORD})).await;
+    let third = register(
+        &gw,
+        &other,
+        &token,
+        &json!({"phone": PHONE, "password": PASSWORD}),
+    )
+    .await;
     assert_eq!(third.code(), "account_exists");
 
     // The same registration again under its key answers the first response.
@@ -181,10 +223,16 @@ async fn should_open_one_account_per_person(backend: Backend) {
     let key = uuid::Uuid::new_v4().to_string();
     let body = json!({"phone": PHONE, "password": PASSWORD});
     let first = gw
-        .call(&device, Call::post("/v1/accounts", &body).key(&key).token(&token))
+        .call(
+            &device,
+            Call::post("/v1/accounts", &body).key(&key).token(&token),
+        )
         .await;
     let replayed = gw
-        .call(&device, Call::post("/v1/accounts", &body).key(&key).token(&token))
+        .call(
+            &device,
+            Call::post("/v1/accounts", &body).key(&key).token(&token),
+        )
         .await;
     assert_eq!((first.status, replayed.status), (201, 201));
     assert_eq!(first.body, replayed.body);
@@ -197,7 +245,13 @@ async fn should_refuse_weak_passwords_and_malformed_phones(backend: Backend) {
     let token = gw.confirm(&device, MA_XIAOYAN).await;
 
     for password in ["Ab1!", "12345678901", "onlyletters", "x13800001234"] {
-        let answer = register(&gw, &device, &token, &json!({"phone": PHONE, "password": password})).await;
+        let answer = register(
+            &gw,
+            &device,
+            &token,
+            &json!({"phone": PHONE, "password": password}),
+        )
+        .await;
         assert_eq!(
             (answer.status, answer.code().as_str()),
             (422, "password_too_weak"),
@@ -205,7 +259,13 @@ async fn should_refuse_weak_passwords_and_malformed_phones(backend: Backend) {
         );
     }
     for phone in ["1380000123", "23800001234", "138-0000-123x"] {
-        let answer = register(&gw, &device, &token, &json!({"phone": phone, "password": PASSWORD})).await;
+        let answer = register(
+            &gw,
+            &device,
+            &token,
+            &json!({"phone": phone, "password": PASSWORD}),
+        )
+        .await;
         assert_eq!(answer.code(), "validation_failed", "{phone}");
         assert_eq!(answer.json()["fields"], json!(["phone"]));
     }
@@ -213,7 +273,13 @@ async fn should_refuse_weak_passwords_and_malformed_phones(backend: Backend) {
     assert_eq!(missing.code(), "validation_failed");
 
     // Nothing was stored: the person can still register.
-    let answer = register(&gw, &device, &token, &json!({"phone": PHONE, "password": PASSWORD})).await;
+    let answer = register(
+        &gw,
+        &device,
+        &token,
+        &json!({"phone": PHONE, "password": PASSWORD}),
+    )
+    .await;
     assert_eq!(answer.status, 201, "{}", answer.text());
 }
 
@@ -228,12 +294,18 @@ async fn should_not_tell_whether_a_number_has_an_account(backend: Backend) {
     let no_account = login(&gw, &device, MA_FUHAI.1, PASSWORD).await;
     let unknown = login(&gw, &device, "640102198001010010", PASSWORD).await;
     for answer in [&wrong, &no_account, &unknown] {
-        assert_eq!((answer.status, answer.code().as_str()), (401, "credentials_invalid"));
+        assert_eq!(
+            (answer.status, answer.code().as_str()),
+            (401, "credentials_invalid")
+        );
     }
     assert_eq!(wrong.json()["detail"], unknown.json()["detail"]);
 
     let malformed = login(&gw, &device, "640104199003150023", PASSWORD).await;
-    assert_eq!((malformed.status, malformed.code().as_str()), (422, "validation_failed"));
+    assert_eq!(
+        (malformed.status, malformed.code().as_str()),
+        (422, "validation_failed")
+    );
 }
 
 on_every_backend!(should_lock_an_account_after_wrong_passwords_until_the_lock_ends);
@@ -255,7 +327,10 @@ async fn should_lock_an_account_after_wrong_passwords_until_the_lock_ends(backen
         assert_eq!(wrong.code(), "credentials_invalid");
     }
     let locking = login(&gw, &device, MA_XIAOYAN.1, "Wrong-2025").await;
-    assert_eq!((locking.status, locking.code().as_str()), (423, "account_locked"));
+    assert_eq!(
+        (locking.status, locking.code().as_str()),
+        (423, "account_locked")
+    );
     let retry_after = locking.json()["retry_after"].as_u64().unwrap();
     assert!((1..=2).contains(&retry_after), "{retry_after}");
     assert_eq!(
@@ -265,7 +340,10 @@ async fn should_lock_an_account_after_wrong_passwords_until_the_lock_ends(backen
 
     // Locked: even the right password is refused.
     let right = login(&gw, &device, MA_XIAOYAN.1, PASSWORD).await;
-    assert_eq!((right.status, right.code().as_str()), (423, "account_locked"));
+    assert_eq!(
+        (right.status, right.code().as_str()),
+        (423, "account_locked")
+    );
 
     tokio::time::sleep(Duration::from_millis(3_100)).await;
     let unlocked = login(&gw, &device, MA_XIAOYAN.1, PASSWORD).await;
@@ -286,11 +364,17 @@ async fn should_refuse_an_expired_session_and_another_devices_session(backend: B
 
     assert_eq!(devices(&gw, &device, &token).await.status, 200);
     let stolen = devices(&gw, &other, &token).await;
-    assert_eq!((stolen.status, stolen.code().as_str()), (401, "session_invalid"));
+    assert_eq!(
+        (stolen.status, stolen.code().as_str()),
+        (401, "session_invalid")
+    );
 
     tokio::time::sleep(Duration::from_millis(3_100)).await;
     let expired = devices(&gw, &device, &token).await;
-    assert_eq!((expired.status, expired.code().as_str()), (401, "session_invalid"));
+    assert_eq!(
+        (expired.status, expired.code().as_str()),
+        (401, "session_invalid")
+    );
 }
 
 on_every_backend!(should_list_the_persons_devices_and_revoke_a_lost_one);
@@ -307,20 +391,35 @@ async fn should_list_the_persons_devices_and_revoke_a_lost_one(backend: Backend)
     let listed = devices(&gw, &phone, &token).await;
     assert_eq!(listed.status, 200, "{}", listed.text());
     let items = listed.json()["items"].as_array().unwrap().clone();
-    let ids: Vec<&str> = items.iter().map(|item| item["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = items
+        .iter()
+        .map(|item| item["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, [phone.id.as_str(), lost.id.as_str()]);
     assert_eq!(items[0]["current"], true);
     assert_eq!(items[1]["current"], false);
     assert!(items[1].get("revoked_at").is_none());
-    assert!(items[0]["enrolled_at"].as_str().unwrap().ends_with("+08:00"));
+    assert!(
+        items[0]["enrolled_at"]
+            .as_str()
+            .unwrap()
+            .ends_with("+08:00")
+    );
 
     // Someone else's device and a made-up one are not this person's.
     for id in [strangers.id.as_str(), "dev_nobody"] {
         let target = format!("/v1/account/devices/{id}/revocation");
         let answer = gw
-            .call(&phone, Call::post(&target, &json!({})).fresh_key().session(&token))
+            .call(
+                &phone,
+                Call::post(&target, &json!({})).fresh_key().session(&token),
+            )
             .await;
-        assert_eq!((answer.status, answer.code().as_str()), (404, "not_found"), "{id}");
+        assert_eq!(
+            (answer.status, answer.code().as_str()),
+            (404, "not_found"),
+            "{id}"
+        );
     }
 
     let target = format!("/v1/account/devices/{}/revocation", lost.id);
@@ -330,23 +429,38 @@ async fn should_list_the_persons_devices_and_revoke_a_lost_one(backend: Backend)
     assert_eq!(unkeyed.code(), "idempotency_key_missing");
     let key = uuid::Uuid::new_v4().to_string();
     let revoked = gw
-        .call(&phone, Call::post(&target, &json!({})).key(&key).session(&token))
+        .call(
+            &phone,
+            Call::post(&target, &json!({})).key(&key).session(&token),
+        )
         .await;
     assert_eq!(revoked.status, 200, "{}", revoked.text());
     assert_eq!(revoked.json()["id"], lost.id.as_str());
     assert!(revoked.json()["revoked_at"].is_string());
     let replayed = gw
-        .call(&phone, Call::post(&target, &json!({})).key(&key).session(&token))
+        .call(
+            &phone,
+            Call::post(&target, &json!({})).key(&key).session(&token),
+        )
         .await;
     assert_eq!(replayed.body, revoked.body);
 
     // The lost device is refused; the others go on.
     let refused = gw
-        .call(&lost, Call::post("/v1/captchas", &json!({"purpose": "identity"})))
+        .call(
+            &lost,
+            Call::post("/v1/captchas", &json!({"purpose": "identity"})),
+        )
         .await;
-    assert_eq!((refused.status, refused.code().as_str()), (401, "device_revoked"));
+    assert_eq!(
+        (refused.status, refused.code().as_str()),
+        (401, "device_revoked")
+    );
     let fine = gw
-        .call(&strangers, Call::post("/v1/captchas", &json!({"purpose": "identity"})))
+        .call(
+            &strangers,
+            Call::post("/v1/captchas", &json!({"purpose": "identity"})),
+        )
         .await;
     assert_eq!(fine.status, 201);
     let listed = devices(&gw, &phone, &token).await.json();

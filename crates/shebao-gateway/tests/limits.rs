@@ -8,7 +8,9 @@ mod support;
 
 use serde_json::json;
 use shebao_gateway::AccessLimits;
-use support::{Answer, Backend, Call, MA_XIAOYAN, TestDatabase, TestGateway, WANG_JIANGUO, on_every_backend};
+use support::{
+    Answer, Backend, Call, MA_XIAOYAN, TestDatabase, TestGateway, WANG_JIANGUO, on_every_backend,
+};
 
 /// Windows long enough that a test never straddles two.
 const WINDOW_SECONDS: u32 = 3600;
@@ -101,7 +103,11 @@ async fn should_limit_confirmations_per_document_number(backend: Backend) {
         .fetch_all(&pool)
         .await
         .unwrap();
-    assert!(scopes.iter().any(|scope| scope.starts_with("identity:id_number:")));
+    assert!(
+        scopes
+            .iter()
+            .any(|scope| scope.starts_with("identity:id_number:"))
+    );
     for scope in &scopes {
         for number in [MA_XIAOYAN.1, WANG_JIANGUO.1] {
             assert!(!scope.contains(number), "{scope}");
@@ -124,8 +130,14 @@ async fn should_limit_logins_and_registrations(backend: Backend) {
     };
 
     // Per document number, across gateways; the limit comes before the password is checked.
-    assert_eq!(first.call(&device, login(MA_XIAOYAN.1)).await.code(), "credentials_invalid");
-    assert_eq!(second.call(&device, login(MA_XIAOYAN.1)).await.code(), "credentials_invalid");
+    assert_eq!(
+        first.call(&device, login(MA_XIAOYAN.1)).await.code(),
+        "credentials_invalid"
+    );
+    assert_eq!(
+        second.call(&device, login(MA_XIAOYAN.1)).await.code(),
+        "credentials_invalid"
+    );
     assert_rate_limited(&first.call(&device, login(MA_XIAOYAN.1)).await);
     // Per address: that was the third login from it; a fourth with another number is over.
     assert_rate_limited(&second.call(&device, login(WANG_JIANGUO.1)).await);
@@ -135,14 +147,20 @@ async fn should_limit_logins_and_registrations(backend: Backend) {
     let body = json!({"phone": "13800001234", "password": "Shebao-2025"});
     for _ in 0..3 {
         let answer = first
-            .call(&device, Call::post("/v1/accounts", &body).fresh_key().token("none"))
+            .call(
+                &device,
+                Call::post("/v1/accounts", &body).fresh_key().token("none"),
+            )
             .await;
         assert_eq!(answer.code(), "identity_token_invalid");
     }
     let key = uuid::Uuid::new_v4().to_string();
     for _ in 0..2 {
         let answer = second
-            .call(&device, Call::post("/v1/accounts", &body).key(&key).token("none"))
+            .call(
+                &device,
+                Call::post("/v1/accounts", &body).key(&key).token("none"),
+            )
             .await;
         assert_rate_limited(&answer);
     }
@@ -155,7 +173,12 @@ async fn should_count_the_address_a_trusted_proxy_names(backend: Backend) {
     let device = gw.enroll().await;
     let from = |address: &str| captcha_call().header("x-forwarded-for", address);
 
-    assert_eq!(gw.call(&device, from("198.51.100.9, 203.0.113.1")).await.status, 201);
+    assert_eq!(
+        gw.call(&device, from("198.51.100.9, 203.0.113.1"))
+            .await
+            .status,
+        201
+    );
     // The last entry is the one the proxy wrote; what the client put before it doesn't count.
     assert_rate_limited(&gw.call(&device, from("198.51.100.10, 203.0.113.1")).await);
     assert_eq!(gw.call(&device, from("203.0.113.2")).await.status, 201);

@@ -43,8 +43,9 @@ pub async fn register(
         .by_address(&state.store, Operation::Registration, &address, now)
         .await?;
     let person = person?;
-    let phone = PhoneNumber::parse(&body.phone)
-        .map_err(|_| ApiError::validation(&["phone"], "the phone is not a mainland mobile number"))?;
+    let phone = PhoneNumber::parse(&body.phone).map_err(|_| {
+        ApiError::validation(&["phone"], "the phone is not a mainland mobile number")
+    })?;
     passwords::check_policy(&body.password, phone.expose())?;
     if state.store.account_of_person(&person.id).await?.is_some() {
         return Err(account_exists());
@@ -73,7 +74,10 @@ pub async fn register(
 }
 
 fn account_exists() -> ApiError {
-    ApiError::new(ErrorCode::AccountExists, "this person has an account already")
+    ApiError::new(
+        ErrorCode::AccountExists,
+        "this person has an account already",
+    )
 }
 
 /// Logs in. An unknown number, a person without an account and a wrong password all answer
@@ -122,7 +126,9 @@ pub async fn login(
     {
         return Err(locked(locked_until, now));
     }
-    let stored = account.as_ref().map(|account| account.password_hash.clone());
+    let stored = account
+        .as_ref()
+        .map(|account| account.password_hash.clone());
     let matches = passwords::verify(body.password, stored).await?;
     let Some(account) = account.filter(|_| matches) else {
         return Err(match account {
@@ -149,7 +155,13 @@ pub async fn login(
     let expires_at = now + i64::from(state.limiter.limits.session_seconds);
     state
         .store
-        .open_session(&sha256_hex(token.as_bytes()), &account, &device.kid, now, expires_at)
+        .open_session(
+            &sha256_hex(token.as_bytes()),
+            &account,
+            &device.kid,
+            now,
+            expires_at,
+        )
         .await?;
     state
         .store

@@ -38,7 +38,12 @@ pub async fn new_captcha(
 ) -> Result<(StatusCode, Json<Captcha>), ApiError> {
     state
         .limiter
-        .by_address(&state.store, Operation::Captcha, &address, state.clock.now())
+        .by_address(
+            &state.store,
+            Operation::Captcha,
+            &address,
+            state.clock.now(),
+        )
         .await?;
     if body.purpose != "identity" {
         return Err(ApiError::validation(
