@@ -288,6 +288,7 @@ async fn serve(database: Database, settings: Settings) -> ExitCode {
     let Some(bind) = settings.bind else {
         return fail("serve needs an address to listen on: --bind, SHEBAO_GATEWAY_BIND or bind");
     };
+    let access_limits = access_limits(&settings);
     let gateway = match start(GatewayConfig {
         database,
         database_max_connections: settings.database_max_connections,
@@ -297,7 +298,7 @@ async fn serve(database: Database, settings: Settings) -> ExitCode {
         tax_office: settings.tax_office,
         verify_origin: settings.verify_origin,
         policy_path: settings.policy,
-        access_limits: access_limits(&settings),
+        access_limits,
         client_address_header: settings.client_address_header,
     })
     .await

@@ -130,25 +130,20 @@ pub async fn login(
         .as_ref()
         .map(|account| account.password_hash.clone());
     let matches = passwords::verify(body.password, stored).await?;
-    let Some(account) = account.filter(|_| matches) else {
-        return Err(match account {
-            Some(account) => {
-                let lock_until = now + i64::from(state.limiter.limits.lock_seconds);
-                match state
-                    .store
-                    .record_failed_login(
-                        &account.id,
-                        state.limiter.limits.login_failures,
-                        lock_until,
-                    )
-                    .await?
-                {
-                    FailedLogin::Locked(until) => locked(until, now),
-                    FailedLogin::Counted => credentials_invalid(),
-                }
-            }
-            None => credentials_invalid(),
-        });
+    let account = match account {
+        Some(account) if matches => account,
+        Some(account) => {
+            let lock_until = now + i64::from(state.limiter.limits.lock_seconds);
+            let failed = state
+                .store
+                .record_failed_login(&account.id, state.limiter.limits.login_failures, lock_until)
+                .await?;
+            return Err(match failed {
+                FailedLogin::Locked(until) => locked(until, now),
+                FailedLogin::Counted => credentials_invalid(),
+            });
+        }
+        None => return Err(credentials_invalid()),
     };
 
     let token = ids::secret_token();

@@ -34,7 +34,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
-pub use accounts::{AccountRow, FailedLogin, PersonDevice, SessionOwner};
+pub use accounts::{AccountRow, FailedLogin, PersonDevice};
 pub use certificates::{InsertCertificate, NewCertificateRow, StoredCertificate};
 pub use devices::Revocation;
 pub use health::Unready;
