@@ -4,7 +4,10 @@
   bytes sent (a requests auth sees the prepared request), per docs/protocol.md.
 - Enrolls a device, confirms fictional people through captchas (the sandbox answer route),
   pays one order on the sandbox cashier and issues its certificate, so that identity-bound
-  operations have real tokens and ids.
+  operations have real tokens and ids. Registers an account for the payer, logs in (a
+  `Session-Token` for the account operations), and confirms the payer on a second, spare
+  device: the device a realised revocation revokes (never the hook's own, which signs
+  everything). A realised logout ends a session of its own, never the shared one.
 - Turns some generated cases into valid ones ("realises" them: real ids, a fresh idempotency
   key, a valid body), every case until its operation has answered a 2xx and a share after
   that, and leaves the rest as generated to fuzz validation and refusals. The sandbox has one
@@ -39,6 +42,8 @@ MA_XIAOYAN = ("马小燕", "640104199003150022")
 WANG_JIANGUO = ("王建国", "64020219850720001X")
 MA_FUHAI = ("马福海", "64030319781108003X")
 TEST_CARD = "6222020000000000000"
+PHONE = "13800001234"
+PASSWORD = "Shebao-2025"
 # Operations whose realised case can succeed only once (the sandbox has one payable per
 # person); after their first 2xx they are left as generated.
 CONSUMING = {
@@ -87,6 +92,13 @@ class World:
         )
         enrolled.raise_for_status()
         self.signer = Signer(self.key, enrolled.json()["device_id"])
+        spare_key = SigningKey.generate()
+        enrolled = self.http.post(
+            f"{ORIGIN}/v1/devices", json={"public_key": protocol.public_key(spare_key)}
+        )
+        enrolled.raise_for_status()
+        self.spare_device = enrolled.json()["device_id"]
+        self.spare_signer = Signer(spare_key, self.spare_device)
         signed = json.loads(self.http.get(f"{ORIGIN}/openapi.json").text)
         self.signed = {
             (method.upper(), path)
@@ -108,6 +120,13 @@ class World:
         )
         assert issued.status_code == 201, issued.text
         self.certificate = issued.json()["number"]
+        # The payer's account and session; the spare device is one of the payer's devices.
+        registered = self.call(
+            "POST", "/v1/accounts", {"phone": PHONE, "password": PASSWORD}, token=self.payer, idempotent=True
+        )
+        assert registered.status_code == 201, registered.text
+        self.session = self.login()
+        self.confirm(MA_XIAOYAN, auth=self.spare_signer)
         # 王建国: a declared, unpaid order with a pending attempt (the cashier page shows it).
         self.person = self.confirm(WANG_JIANGUO)
         declaration = self.declare(self.person, self.payable_ids(self.person))
@@ -118,8 +137,9 @@ class World:
         declaration = self.declare(self.other, self.payable_ids(self.other))
         self.attempt_to_pay = self.attempt(self.other, self.order(self.other, declaration["id"]))["id"]
 
-    def call(self, method, target, body=None, token=None, idempotent=False):
-        """A signed call; an idempotent one is remembered (key and body) for `replay`."""
+    def call(self, method, target, body=None, token=None, idempotent=False, auth=None):
+        """A signed call (by the hook's device unless `auth` says otherwise); an idempotent
+        one is remembered (key and body) for `replay`."""
         headers = {}
         data = None
         if body is not None:
@@ -130,17 +150,26 @@ class World:
         if idempotent:
             headers["Idempotency-Key"] = str(uuid.uuid4())
             self.sent[(method, target)] = (headers["Idempotency-Key"], body, token)
-        return self.http.request(method, ORIGIN + target, data=data, headers=headers, auth=self.signer)
+        return self.http.request(method, ORIGIN + target, data=data, headers=headers, auth=auth or self.signer)
 
-    def captcha(self) -> tuple[str, str]:
-        created = self.call("POST", "/v1/captchas", {"purpose": "identity"})
+    def login_body(self) -> dict:
+        return {"id_type": "resident_id_card", "id_number": MA_XIAOYAN[1], "password": PASSWORD}
+
+    def login(self) -> str:
+        """A new session of the payer's account on the hook's device."""
+        created = self.call("POST", "/v1/sessions", self.login_body())
+        assert created.status_code == 201, created.text
+        return created.json()["session_token"]
+
+    def captcha(self, auth=None) -> tuple[str, str]:
+        created = self.call("POST", "/v1/captchas", {"purpose": "identity"}, auth=auth)
         assert created.status_code == 201, created.text
         captcha_id = created.json()["captcha_id"]
         answer = self.http.get(f"{ORIGIN}/sandbox/captchas/{captcha_id}/answer").json()["answer"]
         return captcha_id, answer
 
-    def confirmation(self, person) -> dict:
-        captcha_id, answer = self.captcha()
+    def confirmation(self, person, auth=None) -> dict:
+        captcha_id, answer = self.captcha(auth)
         return {
             "name": person[0],
             "id_type": "resident_id_card",
@@ -149,8 +178,8 @@ class World:
             "captcha_answer": answer,
         }
 
-    def confirm(self, person) -> str:
-        confirmed = self.call("POST", "/v1/identity/confirmations", self.confirmation(person))
+    def confirm(self, person, auth=None) -> str:
+        confirmed = self.call("POST", "/v1/identity/confirmations", self.confirmation(person, auth), auth=auth)
         assert confirmed.status_code == 200, confirmed.text
         return confirmed.json()["identity_token"]
 
@@ -186,6 +215,17 @@ class World:
         key, body, token = self.sent[(method, target)]
         case.body = body
         case.headers = {**(case.headers or {}), "Idempotency-Key": key, "Identity-Token": token}
+
+
+# A realised case's Session-Token: operation → the session it uses (the shared one unless
+# noted), set by `realise`.
+SESSION_OPERATIONS = {
+    "DELETE /v1/sessions/current",
+    "GET /v1/account/devices",
+    "POST /v1/account/devices/{device_id}/revocation",
+}
+# Realised cases that repeat a setup request under its idempotency key.
+REPLAYED = {"POST /v1/declarations", "POST /v1/payment-orders", "POST /v1/accounts"}
 
 
 _world: World | None = None
@@ -240,6 +280,19 @@ def realise(case, operation: str, w: World) -> None:
         params["number"] = w.certificate
     elif operation == "GET /sandbox/unionpay/cashier/{attempt_id}":
         params["attempt_id"] = w.pending_attempt
+    elif operation == "POST /v1/accounts":
+        # The payer registered in the setup: a retry of that registration.
+        w.replay(case, "POST", "/v1/accounts")
+    elif operation == "POST /v1/sessions":
+        case.body = w.login_body()
+    elif operation == "DELETE /v1/sessions/current":
+        # Its own session: logging out the shared one would refuse every later case.
+        case.headers = {**(case.headers or {}), "Session-Token": w.login()}
+    elif operation in SESSION_OPERATIONS:
+        case.headers = {**(case.headers or {}), "Session-Token": w.session}
+        if operation == "POST /v1/account/devices/{device_id}/revocation":
+            # The spare device (revoked again answers it again), never the hook's own.
+            params["device_id"] = w.spare_device
     elif operation == "POST /sandbox/unionpay/cashier/{attempt_id}":
         params["attempt_id"] = w.attempt_to_pay
         case.body = {"source": "bank_card", "card_number": TEST_CARD}
@@ -257,7 +310,7 @@ def before_call(context, case, kwargs):
         if realised:
             realise(case, operation, w)
     headers = dict(case.headers or {})
-    replayed = realised and operation in ("POST /v1/declarations", "POST /v1/payment-orders")
+    replayed = realised and operation in REPLAYED
     if not replayed and (realised or random.random() < 0.5):
         headers["Idempotency-Key"] = str(uuid.uuid4())
     if (case.operation.method.upper(), case.operation.path) in w.signed:
@@ -268,6 +321,11 @@ def before_call(context, case, kwargs):
                 "GET /v1/certificates/{number}",
             )
             headers["Identity-Token"] = w.payer if payer_owned else w.person
+        # Generated device lists mostly carry the shared session. Never a generated logout or
+        # revocation: schemathesis may reuse ids from earlier answers (the device list names
+        # the hook's own device), and either would refuse every later case.
+        if not realised and operation == "GET /v1/account/devices" and random.random() < 0.8:
+            headers["Session-Token"] = w.session
         # A few go out unsigned (or with whatever was generated) to exercise the refusals.
         if realised or random.random() < 0.9:
             kwargs["auth"] = w.signer

@@ -20,6 +20,11 @@ pub enum ErrorCode {
     CaptchaInvalid,
     IdentityNotConfirmed,
     IdentityTokenInvalid,
+    AccountExists,
+    CredentialsInvalid,
+    AccountLocked,
+    SessionInvalid,
+    PasswordTooWeak,
     ValidationFailed,
     NotFound,
     PayableNotAvailable,
@@ -58,6 +63,11 @@ impl ErrorCode {
         Self::CaptchaInvalid,
         Self::IdentityNotConfirmed,
         Self::IdentityTokenInvalid,
+        Self::AccountExists,
+        Self::CredentialsInvalid,
+        Self::AccountLocked,
+        Self::SessionInvalid,
+        Self::PasswordTooWeak,
         Self::ValidationFailed,
         Self::NotFound,
         Self::PayableNotAvailable,
@@ -95,6 +105,11 @@ impl ErrorCode {
             Self::CaptchaInvalid => "captcha_invalid",
             Self::IdentityNotConfirmed => "identity_not_confirmed",
             Self::IdentityTokenInvalid => "identity_token_invalid",
+            Self::AccountExists => "account_exists",
+            Self::CredentialsInvalid => "credentials_invalid",
+            Self::AccountLocked => "account_locked",
+            Self::SessionInvalid => "session_invalid",
+            Self::PasswordTooWeak => "password_too_weak",
             Self::ValidationFailed => "validation_failed",
             Self::NotFound => "not_found",
             Self::PayableNotAvailable => "payable_not_available",
@@ -127,20 +142,25 @@ impl ErrorCode {
             | Self::TimestampOutOfWindow
             | Self::SignatureInvalid
             | Self::NonceReplayed
-            | Self::IdentityTokenInvalid => 401,
+            | Self::IdentityTokenInvalid
+            | Self::CredentialsInvalid
+            | Self::SessionInvalid => 401,
             Self::IdentityNotConfirmed => 403,
             Self::NotFound => 404,
             Self::IdempotencyInProgress
             | Self::PayableNotAvailable
             | Self::DeclarationNotPayable
             | Self::PaymentInProgress
-            | Self::CertificateNotAvailable => 409,
+            | Self::CertificateNotAvailable
+            | Self::AccountExists => 409,
+            Self::AccountLocked => 423,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::IdempotencyKeyMissing => 400,
             Self::IdempotencyKeyReused
             | Self::CaptchaInvalid
             | Self::ValidationFailed
+            | Self::PasswordTooWeak
             | Self::PolicyNotPublished
             | Self::BaseOutOfRange
             | Self::PeriodTypeNotAllowed

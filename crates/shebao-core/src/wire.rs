@@ -13,6 +13,7 @@ pub mod header {
     pub const REQUEST_ID: &str = "request-id";
     pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
     pub const IDENTITY_TOKEN: &str = "identity-token";
+    pub const SESSION_TOKEN: &str = "session-token";
 }
 
 /// A problem+json error body.
@@ -133,6 +134,85 @@ impl std::fmt::Debug for IdentityConfirmed {
             .field("person", &self.person)
             .finish_non_exhaustive()
     }
+}
+
+/// `POST /v1/accounts`: a natural-person account for the person of the `Identity-Token`.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewAccount {
+    /// A mainland mobile number, 11 digits starting with 1.
+    pub phone: String,
+    /// At least 8 characters, not only digits, not only letters.
+    pub password: String,
+}
+
+impl std::fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount").finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Account {
+    pub account_id: String,
+    /// `138****0000`.
+    pub phone_masked: String,
+    pub created_at: String,
+}
+
+/// `POST /v1/sessions`: log in with a document number and the account's password.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewSession {
+    pub id_type: IdType,
+    pub id_number: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("id_type", &self.id_type)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Session {
+    /// Sent as `Session-Token` by the device that logged in.
+    pub session_token: String,
+    pub expires_at: String,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One device the account's person has used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountDevice {
+    /// The device id (the `kid` of its signatures).
+    pub id: String,
+    pub enrolled_at: String,
+    /// The last identity confirmation, login or session request of this person from it.
+    pub last_seen: String,
+    /// The device that sent this request.
+    pub current: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountDeviceList {
+    pub items: Vec<AccountDevice>,
 }
 
 /// Contributions assessed, transmitted and not yet declared.

@@ -23,7 +23,9 @@ use utoipa_axum::routes;
 use crate::error::{ApiError, REQUEST_ID};
 use crate::idempotency::idempotent;
 use crate::ids;
-use crate::routes::{certificates, health, identity, notifications, payments, public, verify};
+use crate::routes::{
+    accounts, certificates, health, identity, notifications, payments, public, verify,
+};
 use crate::signed::{BODY_LIMIT, signed};
 use crate::state::AppState;
 use crate::{metrics, openapi};
@@ -91,6 +93,11 @@ fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(idempotent(routes!(payments::create_attempt)))
         .routes(idempotent(routes!(certificates::issue)))
         .routes(routes!(certificates::certificate))
+        .routes(idempotent(routes!(accounts::register)))
+        .routes(routes!(accounts::login))
+        .routes(routes!(accounts::logout))
+        .routes(routes!(accounts::devices))
+        .routes(idempotent(routes!(accounts::revoke_device)))
         .route_layer(middleware::from_fn_with_state(state.clone(), signed));
 
     let mut public_routes = OpenApiRouter::new()

@@ -24,6 +24,7 @@ pub struct ApiError {
     code: ErrorCode,
     detail: Cow<'static, str>,
     server_time: Option<i64>,
+    retry_after: Option<u64>,
     fields: Option<Vec<String>>,
 }
 
@@ -33,6 +34,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             server_time: None,
+            retry_after: None,
             fields: None,
         }
     }
@@ -64,6 +66,13 @@ impl ApiError {
         self
     }
 
+    /// `retry_after` seconds (`rate_limited`, `account_locked`), also sent as the
+    /// `Retry-After` header.
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+
     fn problem(&self) -> Problem {
         Problem {
             type_uri: format!("{TYPE_BASE}{}", self.code.as_str()),
@@ -73,7 +82,7 @@ impl ApiError {
             detail: self.detail.clone().into_owned(),
             request_id: REQUEST_ID.try_with(Clone::clone).unwrap_or_default(),
             server_time: self.server_time,
-            retry_after: None,
+            retry_after: self.retry_after,
             min: None,
             max: None,
             ready_at: None,
@@ -114,6 +123,11 @@ impl IntoResponse for ApiError {
         response
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         // For the metrics layer, which counts problems by code.
         response.extensions_mut().insert(self.code);
         response

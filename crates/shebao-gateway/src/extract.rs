@@ -1,5 +1,5 @@
-//! Request extractors that refuse in problem+json: JSON bodies, the verified device, and the
-//! person an `Identity-Token` stands for.
+//! Request extractors that refuse in problem+json: JSON bodies, the verified device, the
+//! person an `Identity-Token` stands for, and the account of a `Session-Token`.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -94,5 +94,55 @@ impl FromRequestParts<AppState> for Person {
             .await?
             .ok_or_else(invalid)?;
         Ok(Self { id: person_id })
+    }
+}
+
+/// The owner of a live `Session-Token` of the signing device. Using a session records the
+/// device as seen for its person.
+pub struct AccountSession {
+    pub account_id: String,
+    pub person_id: String,
+    /// The SHA-256 of the token, which logout ends.
+    pub token_hash: String,
+    pub kid: String,
+}
+
+impl FromRequestParts<AppState> for AccountSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let invalid = || {
+            ApiError::new(
+                ErrorCode::SessionInvalid,
+                "the session token is missing, unknown, expired, ended or not this device's",
+            )
+        };
+        let device = parts
+            .extensions
+            .get::<DeviceContext>()
+            .ok_or_else(|| ApiError::internal("handler reached without a verified device"))?;
+        let token = parts
+            .headers
+            .get(header::SESSION_TOKEN)
+            .and_then(|value| value.to_str().ok())
+            .filter(|token| !token.is_empty())
+            .ok_or_else(invalid)?;
+        let token_hash = sha256_hex(token.as_bytes());
+        let now = state.clock.now();
+        let owner = state
+            .store
+            .session_owner(&token_hash, &device.kid, now)
+            .await?
+            .ok_or_else(invalid)?;
+        state
+            .store
+            .touch_person_device(&owner.person_id, &device.kid, now)
+            .await?;
+        Ok(Self {
+            account_id: owner.account_id,
+            person_id: owner.person_id,
+            token_hash,
+            kid: device.kid.clone(),
+        })
     }
 }

@@ -106,8 +106,8 @@ fn idempotency_key(request: &Request) -> Result<String, ApiError> {
     Ok(text.to_owned())
 }
 
-/// Stores a finished response under the key; a failure inside the gateway (5xx) releases
-/// the key instead so that a retry runs again.
+/// Stores a finished response under the key; a failure inside the gateway (5xx) or a rate
+/// limit (429) releases the key instead so that a retry runs again.
 async fn record(state: &AppState, kid: &str, key: &str, response: Response) -> Response {
     let (parts, body) = response.into_parts();
     let body = match to_bytes(body, RESPONSE_LIMIT).await {
@@ -117,7 +117,9 @@ async fn record(state: &AppState, kid: &str, key: &str, response: Response) -> R
             return ApiError::internal(error).into_response();
         }
     };
-    let outcome = if parts.status.is_server_error() {
+    // A 429 says "later", not "done": a retry with the same key must run again.
+    let outcome = if parts.status.is_server_error() || parts.status == StatusCode::TOO_MANY_REQUESTS
+    {
         state.store.release_idempotency_key(kid, key).await
     } else {
         let stored = StoredResponse {

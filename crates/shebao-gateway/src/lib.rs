@@ -16,9 +16,11 @@ mod html;
 mod idempotency;
 mod ids;
 mod keys;
+mod limits;
 mod maintenance;
 mod metrics;
 mod openapi;
+mod passwords;
 mod routes;
 mod sandbox;
 mod signed;
@@ -40,6 +42,7 @@ use crate::clock::Clock;
 use crate::state::{AppState, Inner};
 use crate::store::Store;
 
+pub use crate::limits::AccessLimits;
 pub use crate::maintenance::{DeviceStatus, Maintenance, Revocation};
 pub use crate::store::Database;
 
@@ -70,6 +73,12 @@ pub struct GatewayConfig {
     /// A policy table file in the layout of `crates/shebao-core/policy/ningxia.toml`, read and
     /// validated at start instead of the table built in. Unset: the built-in Ningxia table.
     pub policy_path: Option<PathBuf>,
+    /// Rate limits, wrong-password lockout and session lifetime.
+    pub access_limits: AccessLimits,
+    /// The header a trusted reverse proxy writes the client's address into (e.g.
+    /// `X-Forwarded-For`; its last entry counts). Unset: the connection's peer address. Set it
+    /// only behind a proxy that writes the header, else clients choose their own address.
+    pub client_address_header: Option<String>,
 }
 
 impl GatewayConfig {
@@ -89,6 +98,8 @@ impl GatewayConfig {
             tax_office: None,
             verify_origin: None,
             policy_path: None,
+            access_limits: AccessLimits::sandbox(),
+            client_address_header: None,
         }
     }
 }
@@ -210,7 +221,8 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
 
     let mut shutdown_signal = stopped.clone();
     let server = tokio::spawn(async move {
-        let serving = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let serving = axum::serve(listener, service).with_graceful_shutdown(async move {
             // A dropped sender counts as a stop as well.
             let _ = shutdown_signal.wait_for(|stop| *stop).await;
         });
@@ -242,6 +254,17 @@ async fn prepare(
     stopped: watch::Receiver<bool>,
 ) -> Result<AppState, GatewayError> {
     let clock = Clock::new(config.sandbox_date);
+    config
+        .access_limits
+        .validate()
+        .map_err(GatewayError::Config)?;
+    let address_header =
+        match config.client_address_header.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(name) => Some(axum::http::HeaderName::try_from(name).map_err(|_| {
+                GatewayError::Config("the client address header is not a header name")
+            })?),
+        };
     let policy = match &config.policy_path {
         Some(path) => {
             PolicyTable::parse(&std::fs::read_to_string(path).map_err(GatewayError::PolicyFile)?)?
@@ -255,6 +278,8 @@ async fn prepare(
     if config.sandbox {
         sandbox::prepare(&store, &clock).await?;
     }
+    let pepper = store.rate_limit_pepper(&ids::secret_token()).await?;
+    let limiter = limits::Limiter::new(config.access_limits, address_header, pepper);
     let channel_keys = channels::ChannelKeys::load(&store).await?;
     let unionpay = if config.sandbox {
         Some(sandbox::unionpay::UnionpaySandbox::load(&store, clock, origin).await?)
@@ -272,6 +297,7 @@ async fn prepare(
         policy,
         unionpay,
         stopped,
+        limiter,
         metrics: metrics::Metrics::default(),
     })))
 }
@@ -320,7 +346,8 @@ fn verify_origin_of(text: &str) -> Result<String, GatewayError> {
     Ok(url.origin().ascii_serialization())
 }
 
-/// Forgets what has expired: nonces, idempotency records, captchas, identity tokens.
+/// Forgets what has expired: nonces, idempotency records, captchas, identity tokens,
+/// sessions, rate-limit windows.
 async fn janitor(state: AppState, mut stopped: watch::Receiver<bool>) {
     loop {
         if let Err(error) = state.store.prune(state.clock.now()).await {

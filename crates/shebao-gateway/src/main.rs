@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
-use shebao_gateway::{Database, GatewayConfig, Maintenance, Revocation, start};
+use shebao_gateway::{AccessLimits, Database, GatewayConfig, Maintenance, Revocation, start};
 use tracing_subscriber::EnvFilter;
 
 /// The prefix of every environment variable the gateway reads.
@@ -102,6 +102,34 @@ struct ServeFlags {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     policy: Option<PathBuf>,
+    /// The header a trusted reverse proxy writes the client's address into (its last entry counts), e.g. X-Forwarded-For; default: the connection's peer address.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_address_header: Option<String>,
+    /// The rate-limit window in seconds (default 600).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit_window_seconds: Option<u32>,
+    /// Captchas, identity confirmations, registrations or logins from one client address per window (default 30; sandbox 10000).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit_per_address: Option<u32>,
+    /// Identity confirmations or logins naming one document number per window (default 10; sandbox 1000).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit_per_id_number: Option<u32>,
+    /// Wrong passwords in a row that lock an account (default 5).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    login_failures: Option<u32>,
+    /// How long a locked account stays locked, in seconds (default 900).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lock_seconds: Option<u32>,
+    /// How long a login session lasts, in seconds (default 1800).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_seconds: Option<u32>,
 }
 
 /// Every setting, as the file, the environment and the flags give it.
@@ -124,11 +152,25 @@ struct Settings {
     verify_origin: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     policy: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_address_header: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit_window_seconds: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit_per_address: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit_per_id_number: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    login_failures: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lock_seconds: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session_seconds: Option<u32>,
 }
 
 /// The setting names, which are also the file's keys and (upper-cased, prefixed) the
 /// environment variables.
-const SETTING_NAMES: [&str; 8] = [
+const SETTING_NAMES: [&str; 15] = [
     "database_url",
     "database_max_connections",
     "bind",
@@ -137,6 +179,13 @@ const SETTING_NAMES: [&str; 8] = [
     "tax_office",
     "verify_origin",
     "policy",
+    "client_address_header",
+    "limit_window_seconds",
+    "limit_per_address",
+    "limit_per_id_number",
+    "login_failures",
+    "lock_seconds",
+    "session_seconds",
 ];
 
 /// File, then environment, then flags.
@@ -247,6 +296,7 @@ async fn serve(database: Database, settings: Settings) -> ExitCode {
     let Some(bind) = settings.bind else {
         return fail("serve needs an address to listen on: --bind, SHEBAO_GATEWAY_BIND or bind");
     };
+    let access_limits = access_limits(&settings);
     let gateway = match start(GatewayConfig {
         database,
         database_max_connections: settings.database_max_connections,
@@ -256,6 +306,8 @@ async fn serve(database: Database, settings: Settings) -> ExitCode {
         tax_office: settings.tax_office,
         verify_origin: settings.verify_origin,
         policy_path: settings.policy,
+        access_limits,
+        client_address_header: settings.client_address_header,
     })
     .await
     {
@@ -267,6 +319,27 @@ async fn serve(database: Database, settings: Settings) -> ExitCode {
     tracing::info!("stop signal received; finishing requests in flight");
     gateway.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// The sandbox's or a public gateway's default limits, with the ones the settings give.
+fn access_limits(settings: &Settings) -> AccessLimits {
+    let defaults = if settings.sandbox {
+        AccessLimits::sandbox()
+    } else {
+        AccessLimits::default()
+    };
+    AccessLimits {
+        window_seconds: settings
+            .limit_window_seconds
+            .unwrap_or(defaults.window_seconds),
+        per_address: settings.limit_per_address.unwrap_or(defaults.per_address),
+        per_id_number: settings
+            .limit_per_id_number
+            .unwrap_or(defaults.per_id_number),
+        login_failures: settings.login_failures.unwrap_or(defaults.login_failures),
+        lock_seconds: settings.lock_seconds.unwrap_or(defaults.lock_seconds),
+        session_seconds: settings.session_seconds.unwrap_or(defaults.session_seconds),
+    }
 }
 
 /// Ctrl-C, or (on Unix) SIGTERM from a service manager.

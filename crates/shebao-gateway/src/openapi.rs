@@ -21,6 +21,8 @@ use crate::error::PROBLEM_JSON;
 pub const DEVICE_SIGNATURE: &str = "device_signature";
 /// The security scheme of requests for a confirmed person.
 pub const IDENTITY_TOKEN: &str = "identity_token";
+/// The security scheme of requests in a logged-in account session.
+pub const SESSION_TOKEN: &str = "session_token";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -35,6 +37,7 @@ pub const IDENTITY_TOKEN: &str = "identity_token";
         (name = "operations", description = "Health, readiness, metrics, this document (unsigned)"),
         (name = "public", description = "Unsigned protocol endpoints: key set, enrollment, certificate verification"),
         (name = "identity", description = "Captchas and identity confirmation (signed)"),
+        (name = "accounts", description = "Natural-person accounts: registration, login, logout, the person's devices (signed)"),
         (name = "payments", description = "Payables, declarations, payment orders and attempts (signed, identity token)"),
         (name = "certificates", description = "Payment certificates (signed, identity token)"),
         (name = "channels", description = "Payment channels notifying the gateway (channel-signed)"),
@@ -66,6 +69,14 @@ impl Modify for SecuritySchemes {
                 "Identity-Token",
                 "The `identity_token` of `POST /v1/identity/confirmations`, bound to the \
                  device that confirmed the person; valid 24 hours.",
+            ))),
+        );
+        components.add_security_scheme(
+            SESSION_TOKEN,
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Session-Token",
+                "The `session_token` of `POST /v1/sessions`, bound to the device that logged \
+                 in; valid until `expires_at` or logout.",
             ))),
         );
     }

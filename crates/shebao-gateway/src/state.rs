@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use crate::channels::ChannelKeys;
 use crate::clock::Clock;
 use crate::keys::GatewayKeys;
+use crate::limits::Limiter;
 use crate::metrics::Metrics;
 use crate::sandbox::unionpay::UnionpaySandbox;
 use crate::store::Store;
@@ -33,6 +34,8 @@ pub struct Inner {
     pub unionpay: Option<UnionpaySandbox>,
     /// Becomes true when the gateway shuts down, so long polls return early.
     pub stopped: watch::Receiver<bool>,
+    /// Rate limits, lockout and session lifetime, with the pepper of document-number scopes.
+    pub limiter: Limiter,
     /// This gateway's Prometheus registry.
     pub metrics: Metrics,
 }

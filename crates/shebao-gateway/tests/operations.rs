@@ -426,4 +426,54 @@ async fn should_say_at_once_why_postgresql_cannot_be_reached() {
     assert!(!message.contains("timed out"), "{message}");
     assert!(!message.contains("secret"), "{message}");
     assert_eq!(message.matches("shebao-gateway:").count(), 1, "{message}");
+
+#[tokio::test]
+async fn should_refuse_to_serve_with_a_zero_limit_or_a_bad_address_header_from_any_source() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let run = async |extra: &[&str], database: &str, env: &[(&str, &str)]| {
+        let database = path(database);
+        let mut args = vec![
+            "serve",
+            "--sandbox",
+            "--bind",
+            "127.0.0.1:0",
+            "--database",
+            &database,
+        ];
+        args.extend_from_slice(extra);
+        // A gateway that ignored the setting would serve on: give up instead of hanging.
+        tokio::time::timeout(Duration::from_secs(30), gateway_command(&args, env))
+            .await
+            .expect("the gateway started instead of refusing the setting")
+    };
+
+    let file = settings_file(dir.path(), &["limit_per_address = 0".to_owned()]);
+    let from_file = run(&["--config", &file], "file.sqlite3", &[]).await;
+    let from_env = run(
+        &[],
+        "env.sqlite3",
+        &[("SHEBAO_GATEWAY_LOGIN_FAILURES", "0")],
+    )
+    .await;
+    let from_flag = run(&["--session-seconds", "0"], "flag.sqlite3", &[]).await;
+    for refused in [&from_file, &from_env, &from_flag] {
+        assert!(!refused.status.success());
+        assert!(
+            stderr(refused).contains("every access limit must be at least 1"),
+            "{}",
+            stderr(refused)
+        );
+    }
+    let header = run(
+        &["--client-address-header", "X Forwarded"],
+        "header.sqlite3",
+        &[],
+    )
+    .await;
+    assert!(
+        stderr(&header).contains("client address header"),
+        "{}",
+        stderr(&header)
+    );
 }

@@ -227,6 +227,13 @@ const en: Messages = {
     identity_not_confirmed:
       'The name and ID number do not match, or no insurance record was found. Check them and try again; for questions call 12333.',
     identity_token_invalid: 'Your identity confirmation has expired. Please confirm it again.',
+    account_exists: 'This person already has an account. Log in with its password instead.',
+    credentials_invalid: 'The ID number or the password is wrong. Check them and try again.',
+    account_locked:
+      'Too many wrong passwords: the account is locked for a while. Wait and try again later.',
+    session_invalid: 'You have been logged out or the login has expired. Please log in again.',
+    password_too_weak:
+      'The password is too weak. Use at least 8 characters of two kinds (letters, digits, symbols), without your phone number.',
     validation_failed: 'Some details are not valid. Check them and submit again.',
     not_found: 'No matching record was found. Start again from the home page.',
     payable_not_available:

@@ -204,6 +204,11 @@ const zhCN = {
     identity_not_confirmed:
       '姓名与证件号码不匹配，或未查询到参保信息。请核对后重试，如有疑问请拨打 12333',
     identity_token_invalid: '身份确认已过期，请重新进行身份确认。',
+    account_exists: '此人已注册过账户，请直接用密码登录。',
+    credentials_invalid: '证件号码或密码不正确，请核对后重试。',
+    account_locked: '密码错误次数过多，账户已暂时锁定，请稍后再试。',
+    session_invalid: '您已退出登录或登录已过期，请重新登录。',
+    password_too_weak: '密码强度不够：至少 8 位，包含字母、数字、符号中的两种，且不能包含手机号。',
     validation_failed: '填写的信息不符合要求，请检查后重新提交。',
     not_found: '没有找到相关记录，请返回首页重新办理。',
     payable_not_available: '所选费用已申报或暂时不能申报，请刷新待缴费用后重试。',

@@ -11,6 +11,7 @@ use crate::captcha;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Device};
 use crate::ids;
+use crate::limits::{ClientAddress, Operation};
 use crate::openapi::Refusal;
 use crate::state::AppState;
 
@@ -24,7 +25,7 @@ const IDENTITY_TOKEN_SECONDS: i64 = 24 * 3600;
     path = "/v1/captchas",
     tag = "identity",
     summary = "A new captcha",
-    description = "Single use, 120 seconds, for identity confirmation by the same device.",
+    description = "Single use, 120 seconds, for identity confirmation by the same device. Rate-limited per client address (`rate_limited`).",
     security(("device_signature" = [])),
     request_body = NewCaptcha,
     responses((status = 201, description = "The captcha image", body = Captcha), Refusal)
@@ -32,8 +33,18 @@ const IDENTITY_TOKEN_SECONDS: i64 = 24 * 3600;
 pub async fn new_captcha(
     State(state): State<AppState>,
     Device(device): Device,
+    address: ClientAddress,
     ApiJson(body): ApiJson<NewCaptcha>,
 ) -> Result<(StatusCode, Json<Captcha>), ApiError> {
+    state
+        .limiter
+        .by_address(
+            &state.store,
+            Operation::Captcha,
+            &address,
+            state.clock.now(),
+        )
+        .await?;
     if body.purpose != "identity" {
         return Err(ApiError::validation(
             &["purpose"],
@@ -78,7 +89,7 @@ pub async fn new_captcha(
     path = "/v1/identity/confirmations",
     tag = "identity",
     summary = "Confirm a person",
-    description = "The captcha first (consumed whatever happens), then name and document number. An unknown number and a wrong name both answer `identity_not_confirmed`.",
+    description = "The captcha first (consumed whatever happens), then name and document number. An unknown number and a wrong name both answer `identity_not_confirmed`. Rate-limited per client address and per document number (`rate_limited`).",
     security(("device_signature" = [])),
     request_body = ConfirmIdentity,
     responses((status = 200, description = "Confirmed: an identity token for this device", body = IdentityConfirmed), Refusal)
@@ -86,9 +97,14 @@ pub async fn new_captcha(
 pub async fn confirm(
     State(state): State<AppState>,
     Device(device): Device,
+    address: ClientAddress,
     ApiJson(body): ApiJson<ConfirmIdentity>,
 ) -> Result<Json<IdentityConfirmed>, ApiError> {
     let now = state.clock.now();
+    state
+        .limiter
+        .by_address(&state.store, Operation::IdentityConfirmation, &address, now)
+        .await?;
     let captcha = state.store.take_captcha(&body.captcha_id).await?;
     let captcha_ok = captcha.is_some_and(|captcha| {
         captcha.kid == device.kid
@@ -121,6 +137,11 @@ pub async fn confirm(
         }
     };
 
+    state
+        .limiter
+        .by_id_number(&state.store, Operation::IdentityConfirmation, &number, now)
+        .await?;
+
     let person = state
         .store
         .person_by_document(number.id_type(), number.expose())
@@ -143,6 +164,10 @@ pub async fn confirm(
             now,
             now + IDENTITY_TOKEN_SECONDS,
         )
+        .await?;
+    state
+        .store
+        .touch_person_device(&person.id, &device.kid, now)
         .await?;
 
     tracing::info!(person_id = %person.id, "identity confirmed");

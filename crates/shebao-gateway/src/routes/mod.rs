@@ -1,5 +1,6 @@
 //! The handlers, one module per area. Each reads as: validate, look up, decide, store, answer.
 
+pub mod accounts;
 pub mod certificates;
 pub mod health;
 pub mod identity;

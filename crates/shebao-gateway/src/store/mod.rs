@@ -13,12 +13,14 @@
 //! Everything that must hold across requests (nonces, idempotency records and their leases,
 //! statuses) lives in the database, so several gateway processes can share one PostgreSQL.
 
+mod accounts;
 mod certificates;
 mod devices;
 mod health;
 mod idempotency;
 mod identity;
 mod keys;
+mod limits;
 mod payments;
 mod sandbox;
 
@@ -32,6 +34,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 
+pub use accounts::{AccountRow, FailedLogin, PersonDevice};
 pub use certificates::{InsertCertificate, NewCertificateRow, StoredCertificate};
 pub use devices::Revocation;
 pub use health::Unready;
@@ -252,9 +255,10 @@ impl Store {
         }
     }
 
-    /// Deletes what has expired: nonces, old idempotency records, captchas, identity tokens.
+    /// Deletes what has expired: nonces, old idempotency records, captchas, identity tokens,
+    /// account sessions, rate-limit windows.
     pub async fn prune(&self, now: i64) -> Result<(), sqlx::Error> {
-        let statements: [(&str, i64); 5] = [
+        let statements: [(&str, i64); 7] = [
             (
                 "DELETE FROM nonces WHERE seen_at < $1",
                 now - NONCE_MEMORY_SECONDS,
@@ -269,6 +273,8 @@ impl Store {
                 now,
             ),
             ("DELETE FROM identity_tokens WHERE expires_at < $1", now),
+            ("DELETE FROM account_sessions WHERE expires_at < $1", now),
+            ("DELETE FROM rate_limit_counters WHERE expires_at < $1", now),
         ];
         for (sql, limit) in statements {
             sqlx::query(sql).bind(limit).execute(&self.pool).await?;

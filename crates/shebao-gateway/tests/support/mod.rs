@@ -23,7 +23,7 @@ use shebao_core::sign::{
     self, AuthorizationHeader, RequestParts, ResponseParts, ResponseSignatureHeader,
 };
 use shebao_core::wire::{KeySet, KeyUse};
-use shebao_gateway::{Database, GatewayConfig, RunningGateway, start};
+use shebao_gateway::{AccessLimits, Database, GatewayConfig, RunningGateway, start};
 use sqlx::{AnyPool, Connection};
 use tempfile::TempDir;
 
@@ -228,6 +228,8 @@ pub fn config(db: &TestDatabase, sandbox: bool, sandbox_date: Option<NaiveDate>)
         tax_office: (!sandbox).then(|| TEST_TAX_OFFICE.to_owned()),
         verify_origin: (!sandbox).then(|| TEST_VERIFY_ORIGIN.to_owned()),
         policy_path: None,
+        access_limits: AccessLimits::sandbox(),
+        client_address_header: None,
     }
 }
 
@@ -318,6 +320,9 @@ pub struct Call<'a> {
     pub body: Vec<u8>,
     pub idempotency_key: Option<String>,
     pub identity_token: Option<String>,
+    pub session_token: Option<String>,
+    /// Further headers, sent as given.
+    pub headers: Vec<(String, String)>,
     pub ts: i64,
     pub nonce: String,
     pub signed_target: Option<&'a str>,
@@ -333,6 +338,10 @@ impl<'a> Call<'a> {
         Self::new("POST", target, serde_json::to_vec(body).unwrap())
     }
 
+    pub fn delete(target: &'a str) -> Self {
+        Self::new("DELETE", target, Vec::new())
+    }
+
     fn new(method: &'a str, target: &'a str, body: Vec<u8>) -> Self {
         Self {
             method,
@@ -340,6 +349,8 @@ impl<'a> Call<'a> {
             body,
             idempotency_key: None,
             identity_token: None,
+            session_token: None,
+            headers: Vec::new(),
             ts: unix_now(),
             nonce: sign::new_nonce(),
             signed_target: None,
@@ -358,6 +369,16 @@ impl<'a> Call<'a> {
 
     pub fn token(mut self, token: &str) -> Self {
         self.identity_token = Some(token.to_owned());
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn session(mut self, token: &str) -> Self {
+        self.session_token = Some(token.to_owned());
         self
     }
 }
@@ -433,6 +454,12 @@ impl TestGateway {
         }
         if let Some(token) = &call.identity_token {
             request = request.header("identity-token", token);
+        }
+        if let Some(token) = &call.session_token {
+            request = request.header("session-token", token);
+        }
+        for (name, value) in &call.headers {
+            request = request.header(name, value);
         }
         if call.method == "POST" {
             request = request
