@@ -426,6 +426,7 @@ async fn should_say_at_once_why_postgresql_cannot_be_reached() {
     assert!(!message.contains("timed out"), "{message}");
     assert!(!message.contains("secret"), "{message}");
     assert_eq!(message.matches("shebao-gateway:").count(), 1, "{message}");
+}
 
 #[tokio::test]
 async fn should_refuse_to_serve_with_a_zero_limit_or_a_bad_address_header_from_any_source() {
