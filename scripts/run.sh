@@ -28,8 +28,8 @@ log "No display: neither DISPLAY nor WAYLAND_DISPLAY is set, so no window can op
 log "Instead: building the app and running the end-to-end journey (申报缴款套餐) in a virtual display (Xvfb)."
 log "the first build takes several minutes; later runs reuse it."
 npx --no-install tauri build --debug --no-bundle || die "building the app failed (npx tauri build --debug --no-bundle)"
-cargo build -p shebao-certificate --bin shebao-verify ||
-  die "building the certificate verifier failed (cargo build -p shebao-certificate --bin shebao-verify)"
+cargo build -p shebao-certificate --bin shebao-verify -p shebao-gateway --bin shebao-gateway ||
+  die "building the certificate verifier and the gateway failed (cargo build -p shebao-certificate --bin shebao-verify -p shebao-gateway --bin shebao-gateway)"
 
 export SHEBAO_ARTIFACTS_DIR="${SHEBAO_ARTIFACTS_DIR:-$REPO_ROOT/artifacts/run-$(timestamp)}"
 mkdir -p "$SHEBAO_ARTIFACTS_DIR"

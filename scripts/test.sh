@@ -79,12 +79,12 @@ step "e2e typecheck" npm run typecheck --workspace tests/e2e
 step "e2e support tests" npm run test:support --workspace tests/e2e
 
 step "app build (debug)" npx --no-install tauri build --debug --no-bundle
-step "certificate verifier build" cargo build -p shebao-certificate --bin shebao-verify
+step "verifier and gateway builds" cargo build -p shebao-certificate --bin shebao-verify -p shebao-gateway --bin shebao-gateway
 
 export SHEBAO_ARTIFACTS_DIR="${SHEBAO_ARTIFACTS_DIR:-$REPO_ROOT/tests/e2e/artifacts/test-$(timestamp)}"
 mkdir -p "$SHEBAO_ARTIFACTS_DIR"
 step "e2e harness check" dbus-run-session -- bash scripts/e2e-session.sh npm run check-harness --workspace tests/e2e
-step "e2e journeys" dbus-run-session -- bash scripts/e2e-session.sh
+step "e2e journeys (crash journey on PostgreSQL)" bash scripts/with-postgres.sh dbus-run-session -- bash scripts/e2e-session.sh
 
 echo
 joined="$(printf '%s, ' "${passed[@]}")"

@@ -1,9 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SevereServiceError } from 'webdriverio';
 import { SANDBOX_DATE } from './fixtures.js';
+import { crashSetup, isCrashSpec, isPaymentAttempt, publishCrashSetup } from './support/crash.js';
 import { TauriDriver } from './support/driver.js';
+import { HoldingProxy } from './support/holding-proxy.js';
 import { Screenshotter } from './support/screenshot.js';
 import {
   appBinaryPath,
@@ -12,6 +14,7 @@ import {
   tauriDriverPath,
   which,
 } from './support/paths.js';
+import { StandaloneGateway, gatewayBinaryPath } from './support/standalone-gateway.js';
 
 declare global {
   namespace WebdriverIO {
@@ -30,7 +33,13 @@ const NATIVE_PORT = DRIVER_PORT + 1;
 const APP = appBinaryPath();
 
 let driver: TauriDriver | undefined;
-process.on('exit', () => driver?.killNow());
+/** The crash journeys' gateway and proxy, owned by the launcher process. */
+let standalone: StandaloneGateway | undefined;
+let proxy: HoldingProxy | undefined;
+process.on('exit', () => {
+  driver?.killNow();
+  standalone?.killNow();
+});
 
 function fail(message: string): never {
   throw new SevereServiceError(message);
@@ -40,8 +49,7 @@ function fail(message: string): never {
  * The environment of tauri-driver, inherited by WebKitWebDriver and by the app it launches: the
  * only way to hand the app settings, since WebDriver starts it.
  */
-function appEnvironment(): NodeJS.ProcessEnv {
-  const dataDir = process.env.SHEBAO_DATA_DIR;
+function appEnvironment(dataDir: string | undefined): NodeJS.ProcessEnv {
   if (!dataDir) throw new Error('SHEBAO_DATA_DIR was not prepared by onPrepare');
   return {
     ...process.env,
@@ -62,10 +70,13 @@ export const config: WebdriverIO.Config = {
   runner: 'local',
   hostname: '127.0.0.1',
   port: DRIVER_PORT,
-  specs: ['./specs/**/*.e2e.ts'],
-  // The restart journey opens a second WebDriver session on the same app; on some runs
-  // WebKitWebDriver never answers in that second session, so it runs only when asked for.
-  exclude: process.env.SHEBAO_E2E_RESTART === '1' ? [] : ['./specs/resume-payment.e2e.ts'],
+  // In this order: the crash journey's second half needs its first. Each file is a session of
+  // its own, with a tauri-driver (and app process) of its own.
+  specs: [
+    './specs/payment-package.e2e.ts',
+    './specs/crash-1-interrupted.e2e.ts',
+    './specs/crash-2-resumed.e2e.ts',
+  ],
   maxInstances: 1,
   capabilities: [
     {
@@ -87,7 +98,7 @@ export const config: WebdriverIO.Config = {
     timeout: 180_000,
   },
 
-  onPrepare() {
+  async onPrepare() {
     if (!isExecutable(APP)) {
       fail(
         `The app binary ${APP} does not exist or is not executable.\n` +
@@ -101,6 +112,10 @@ export const config: WebdriverIO.Config = {
     }
     if (!which('WebKitWebDriver'))
       fail('WebKitWebDriver was not found on PATH. Install the Debian package webkit2gtk-driver.');
+    if (!isExecutable(gatewayBinaryPath()))
+      fail(
+        `The gateway binary ${gatewayBinaryPath()} does not exist. Build it: cargo build -p shebao-gateway`,
+      );
     if (!which('zbarimg'))
       fail('zbarimg was not found on PATH. Install the Debian package zbar-tools.');
     if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
@@ -115,9 +130,36 @@ export const config: WebdriverIO.Config = {
     console.log(`e2e: app ${APP}`);
     console.log(`e2e: artifacts ${artifacts}`);
     console.log(`e2e: app data dir (SHEBAO_DATA_DIR) ${process.env.SHEBAO_DATA_DIR}`);
+
+    // The crash journeys: a standalone sandbox gateway (on the PostgreSQL server of
+    // scripts/with-postgres.sh when there is one, else SQLite), the holding proxy in front of it,
+    // and an app data folder whose settings name the proxy as the remote gateway.
+    const crashDir = mkdtempSync(join(tmpdir(), 'shebao-e2e-crash-'));
+    const dataDir = join(crashDir, 'app');
+    mkdirSync(dataDir);
+    standalone = await StandaloneGateway.start({
+      database: process.env.SHEBAO_TEST_POSTGRES_URL ?? join(crashDir, 'gateway.sqlite3'),
+      sandboxDate: SANDBOX_DATE,
+      logFile: join(artifacts, 'standalone-gateway.log'),
+    });
+    const proxyLog = join(artifacts, 'crash-proxy.jsonl');
+    proxy = await HoldingProxy.start(standalone.origin, proxyLog, isPaymentAttempt);
+    writeFileSync(
+      join(dataDir, 'settings.json'),
+      JSON.stringify({
+        gateway: { kind: 'remote', origin: proxy.origin, keys: await standalone.keySet() },
+        language: 'zh-CN',
+        large_text: false,
+      }),
+    );
+    publishCrashSetup({ origin: proxy.origin, dataDir, proxyLog, database: standalone.database });
+    console.log(
+      `e2e: crash journeys: gateway ${standalone.origin} on ${standalone.database}, proxy ${proxy.origin}`,
+    );
   },
 
-  async beforeSession() {
+  async beforeSession(_config, _capabilities, specs) {
+    const dataDir = specs.some(isCrashSpec) ? crashSetup().dataDir : process.env.SHEBAO_DATA_DIR;
     const binary = tauriDriverPath();
     if (!binary) throw new Error('tauri-driver was not found');
     const artifacts = process.env.SHEBAO_ARTIFACTS_DIR ?? resolveArtifactsDir();
@@ -126,7 +168,7 @@ export const config: WebdriverIO.Config = {
         binary,
         port: DRIVER_PORT,
         nativePort: NATIVE_PORT,
-        env: appEnvironment(),
+        env: appEnvironment(dataDir),
         logFile: join(artifacts, 'tauri-driver.log'),
       });
     } catch (error) {
@@ -169,7 +211,9 @@ export const config: WebdriverIO.Config = {
     driver = undefined;
   },
 
-  onComplete(exitCode) {
+  async onComplete(exitCode) {
+    await proxy?.close();
+    await standalone?.stop();
     const artifacts = process.env.SHEBAO_ARTIFACTS_DIR;
     if (artifacts)
       console.log(

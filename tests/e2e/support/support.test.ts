@@ -8,6 +8,10 @@ import { ALL_PEOPLE, MA_XIAOYAN, WANG_JIANGUO } from '../fixtures.js';
 import { choose, fieldValue, parseCashierForm } from './cashier.js';
 import { asTyped, isValidResidentId, residentIdCheckChar, withWrongCheckChar } from './idcard.js';
 import { findLeaks, maskIdNumber, maskName, needlesFor, redact } from './privacy.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isPaymentAttempt } from './crash.js';
+import { HoldingProxy, proxiedRequests } from './holding-proxy.js';
 import { decodeQr } from './qr.js';
 import { normaliseOrigin, wrongAnswer } from './sandbox.js';
 
@@ -139,6 +143,65 @@ describe('QR decoding (zbarimg)', () => {
         assert.equal(decoded?.text, text);
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('holding proxy', () => {
+  it('passes requests through byte for byte but keeps back the first payment attempt answer', async () => {
+    const seen: { host?: string; body: string }[] = [];
+    const gateway = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        seen.push({ host: request.headers.host, body: Buffer.concat(chunks).toString() });
+        response.writeHead(request.method === 'POST' ? 201 : 200, { 'request-id': 'req_1' });
+        response.end(JSON.stringify({ id: 'att_1', target: request.url }));
+      });
+    });
+    await new Promise<void>((listening) => gateway.listen(0, '127.0.0.1', listening));
+    const upstream = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'shebao-proxy-'));
+    const log = join(dir, 'proxy.jsonl');
+    const proxy = await HoldingProxy.start(upstream, log, isPaymentAttempt);
+    try {
+      const read = await fetch(`${proxy.origin}/v1/declarations?status=unpaid`);
+      assert.equal(read.status, 200);
+      assert.equal(read.headers.get('request-id'), 'req_1');
+
+      const attempt = (key: string) =>
+        fetch(`${proxy.origin}/v1/payment-orders/ord_1/attempts`, {
+          method: 'POST',
+          headers: { 'idempotency-key': key, 'content-type': 'application/json' },
+          body: '{"channel":"unionpay"}',
+          signal: AbortSignal.timeout(1500),
+        });
+      await assert.rejects(attempt('k-1'), 'the first attempt answer never arrives');
+      const again = await attempt('k-1');
+      assert.equal(again.status, 201, 'later requests are answered');
+      assert.deepEqual(await again.json(), {
+        id: 'att_1',
+        target: '/v1/payment-orders/ord_1/attempts',
+      });
+
+      assert.equal(seen.length, 3, 'the held request did reach the gateway');
+      assert.equal(seen[1].body, '{"channel":"unionpay"}');
+      assert.equal(seen[1].host, new URL(proxy.origin).host, 'the Host header is the one sent');
+      const logged = proxiedRequests(log);
+      assert.deepEqual(
+        logged.map((r) => [r.method, r.target, r.idempotencyKey, r.status, r.held]),
+        [
+          ['GET', '/v1/declarations?status=unpaid', null, 200, false],
+          ['POST', '/v1/payment-orders/ord_1/attempts', 'k-1', 201, true],
+          ['POST', '/v1/payment-orders/ord_1/attempts', 'k-1', 201, false],
+        ],
+      );
+      assert.equal(JSON.parse(logged[1].body ?? '{}').id, 'att_1', 'the held answer is kept');
+    } finally {
+      await proxy.close();
+      gateway.closeAllConnections();
+      await new Promise<void>((closed) => gateway.close(() => closed()));
       rmSync(dir, { recursive: true, force: true });
     }
   });
