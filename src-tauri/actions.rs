@@ -17,7 +17,7 @@ use crate::certificates::{self, SavedCertificate};
 use crate::error::CommandError;
 use crate::journal::ReplayedOutcome;
 use crate::settings::Settings;
-use crate::state::AppState;
+use crate::state::{AppState, DeviceCleared};
 
 pub type CommandResult<T> = Result<T, CommandError>;
 
@@ -57,7 +57,7 @@ pub async fn sign_out(state: &AppState) -> CommandResult<()> {
 }
 
 /// "Clear this device": tokens and device key out of the keyring, the journal and logs gone.
-pub async fn clear_device(state: &AppState) -> CommandResult<()> {
+pub async fn clear_device(state: &AppState) -> CommandResult<DeviceCleared> {
     state.clear_device().await
 }
 

@@ -15,7 +15,7 @@ use crate::actions::{
 use crate::error::CommandError;
 use crate::journal::ReplayedOutcome;
 use crate::settings::Settings;
-use crate::state::{AppInfo, AppState};
+use crate::state::{AppInfo, AppState, DeviceCleared};
 use shebao_core::ErrorCode;
 use shebao_core::wire::ConfirmIdentity;
 
@@ -48,7 +48,7 @@ pub async fn sign_out(state: State<'_, AppState>) -> CommandResult<()> {
 }
 
 #[tauri::command]
-pub async fn clear_device(state: State<'_, AppState>) -> CommandResult<()> {
+pub async fn clear_device(state: State<'_, AppState>) -> CommandResult<DeviceCleared> {
     actions::clear_device(&state).await
 }
 

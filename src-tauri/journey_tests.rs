@@ -261,10 +261,27 @@ async fn should_clear_keyring_journal_and_logs_when_the_device_is_cleared() {
     std::fs::create_dir_all(dir.path().join("logs")).unwrap();
     std::fs::write(dir.path().join("logs/shebao.log.2025-06-15"), "{}").unwrap();
 
-    actions::clear_device(&state).await.unwrap();
+    let old_device = state.client.device_id();
+    let before: Vec<_> = store
+        .accounts()
+        .into_iter()
+        .map(|account| (store.get(&account).unwrap().unwrap().to_string(), account))
+        .collect();
+    assert!(before.len() >= 2, "a device key and an identity token, not {}", before.len());
 
-    assert!(store.accounts().is_empty(), "{:?}", store.accounts());
+    let cleared = actions::clear_device(&state).await.unwrap();
+
+    assert!(cleared.device_revoked);
+    // Nothing of before is left in the keyring: only the device enrolled afresh.
+    let after = store.accounts();
+    assert_eq!(after.len(), 1, "{after:?}");
+    let renewed = store.get(&after[0]).unwrap().unwrap().to_string();
+    assert!(before.iter().all(|(secret, _)| *secret != renewed));
+    let new_device = state.client.device_id();
+    assert_ne!(new_device, old_device);
     assert!(state.session().is_none());
+    // The app goes on with the new device, whose requests the gateway accepts.
+    actions::new_captcha(&state).await.unwrap();
     assert!(
         state
             .journal

@@ -10,7 +10,7 @@ use ed25519_dalek::SigningKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shebao_client::{Client, ClientError, TrustedKeys};
-use shebao_core::sign;
+use shebao_core::{ErrorCode, sign};
 use shebao_core::wire::{KeySet, KeyUse, PersonSummary};
 use shebao_gateway::{GatewayConfig, RunningGateway};
 use tracing_appender::non_blocking::WorkerGuard;
@@ -40,6 +40,14 @@ pub struct Session {
 }
 
 /// How the app starts (the Tauri setup and the tests fill it in).
+/// What "clear this device" did at the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DeviceCleared {
+    /// The gateway refuses the old device key from now on; false when it could not be told
+    /// (unreachable), the key being deleted here all the same.
+    pub device_revoked: bool,
+}
+
 pub struct StartOptions {
     /// The app data folder: journal, logs, the sandbox gateway's database.
     pub data_dir: PathBuf,
@@ -290,8 +298,21 @@ impl AppState {
     /// "Clear this device": every token and the device key leave the keyring, the journal is
     /// emptied, the logs deleted. The embedded sandbox's database (the stand-in for the tax
     /// bureau's side) stays.
-    pub async fn clear_device(&self) -> Result<(), CommandError> {
+    /// "Clear this device": revokes the device key at the gateway, then removes every
+    /// person's identity token, the device key, the journal and the logs, and enrolls a fresh
+    /// device for the rest of this run. The local traces go even when the gateway can't be
+    /// reached; the answer says whether the old key was revoked.
+    pub async fn clear_device(&self) -> Result<DeviceCleared, CommandError> {
         let _money = self.money_lock.lock().await;
+        let device_revoked = match self.client.revoke_this_device().await {
+            Ok(_) => true,
+            // A retry of a revocation whose first answer was lost.
+            Err(error) if error.code() == Some(ErrorCode::DeviceRevoked) => true,
+            Err(error) => {
+                tracing::warn!(%error, "the gateway did not revoke the device key; clearing it here all the same");
+                false
+            }
+        };
         let people = self.journal.all_people().await.map_err(journal_failed)?;
         if let Some(secrets) = self.secrets.clone() {
             let store_gateway = self.gateway.clone();
@@ -312,8 +333,20 @@ impl AppState {
             links.clear();
         }
         crate::logging::clear(&self.data_dir.join("logs"));
-        tracing::info!("device cleared");
-        Ok(())
+        tracing::info!(device_revoked, "device cleared");
+
+        // The old key is gone (and refused); the app goes on as a newly installed one would.
+        let renewed = match self.secrets.clone() {
+            Some(secrets) => device_for(&self.info.gateway_origin, secrets)
+                .await
+                .map(|(device, _)| device),
+            None => enroll(&self.info.gateway_origin).await,
+        };
+        match renewed {
+            Ok(device) => self.client.replace_device(device.device_id, device.key),
+            Err(error) => tracing::warn!(%error, "no new device enrolled; it will be at the next start"),
+        }
+        Ok(DeviceCleared { device_revoked })
     }
 
     pub fn settings(&self) -> Settings {

@@ -16,6 +16,7 @@ import type {
   Declaration,
   DeclarationList,
   DeclareRequest,
+  DeviceCleared,
   IdNumberCheck,
   IdTypeInfo,
   IssueCertificateRequest,
@@ -128,8 +129,11 @@ export function signOut(): Promise<null> {
   return call('sign_out');
 }
 
-/** Removes this app's keyring entries, journal and logs from the device. */
-export function clearDevice(): Promise<null> {
+/**
+ * Revokes this device's key at the gateway, then removes this app's keyring entries, journal and
+ * logs from the device; `device_revoked` is false when the gateway could not be reached.
+ */
+export function clearDevice(): Promise<DeviceCleared> {
   return call('clear_device');
 }
 

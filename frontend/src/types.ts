@@ -268,3 +268,8 @@ export interface SavedSettings {
   /** The gateway changed: the app uses it from its next start. */
   restart_needed: boolean;
 }
+
+/** What "clear this device" did at the gateway. */
+export interface DeviceCleared {
+  device_revoked: boolean;
+}

@@ -1,12 +1,13 @@
 //! Typed calls of protocol v1, one per endpoint the app uses.
 
 use shebao_core::wire::{
-    Captcha, ConfirmIdentity, Declaration, DeclarationList, IdentityConfirmed, NewCaptcha,
+    Captcha, ConfirmIdentity, Declaration, DeclarationList, DeviceRevoked, IdentityConfirmed,
+    NewCaptcha,
     NewCertificate, NewDeclaration, NewPaymentAttempt, NewPaymentOrder, PayableList,
     PaymentAttempt, PaymentCertificate, PaymentOrder,
 };
 
-use crate::{Client, ClientError};
+use crate::{Client, ClientError, new_idempotency_key};
 
 /// Longest a single long-poll of an order waits on the gateway, in seconds.
 pub const ORDER_WAIT_SECONDS: u32 = 25;
@@ -25,6 +26,19 @@ impl Client {
     ) -> Result<IdentityConfirmed, ClientError> {
         self.post("/v1/identity/confirmations", request, None, None)
             .await
+    }
+
+    /// Revokes the device that signs: from then on the gateway refuses its key ("clear this
+    /// device"). Retried under one idempotency key like every state change.
+    pub async fn revoke_this_device(&self) -> Result<DeviceRevoked, ClientError> {
+        let key = new_idempotency_key();
+        self.post(
+            "/v1/devices/current/revocation",
+            &serde_json::json!({}),
+            Some(&key),
+            None,
+        )
+        .await
     }
 
     pub async fn payables(&self, identity_token: &str) -> Result<PayableList, ClientError> {

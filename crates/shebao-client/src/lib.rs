@@ -4,6 +4,7 @@
 
 pub mod api;
 
+use std::sync::RwLock;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -127,10 +128,16 @@ pub struct Client {
     http: reqwest::Client,
     origin: Url,
     host: String,
-    device_id: String,
-    key: SigningKey,
+    /// The enrolled device whose key signs: replaced when the app enrolls anew (after
+    /// clearing the device, say).
+    device: RwLock<SigningDevice>,
     trusted: TrustedKeys,
     clock_offset: AtomicI64,
+}
+
+struct SigningDevice {
+    id: String,
+    key: SigningKey,
 }
 
 /// A request before it is signed: what a retry re-signs byte for byte.
@@ -159,11 +166,25 @@ impl Client {
             http: http_client()?,
             origin,
             host,
-            device_id,
-            key,
+            device: RwLock::new(SigningDevice { id: device_id, key }),
             trusted,
             clock_offset: AtomicI64::new(0),
         })
+    }
+
+    /// Signs from now on as another enrolled device.
+    pub fn replace_device(&self, device_id: String, key: SigningKey) {
+        let mut device = self.device.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *device = SigningDevice { id: device_id, key };
+    }
+
+    /// The id of the device that signs (the `kid`).
+    pub fn device_id(&self) -> String {
+        self.device
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .id
+            .clone()
     }
 
     pub fn trusted_keys(&self) -> &TrustedKeys {
@@ -286,11 +307,14 @@ impl Client {
             idempotency_key: request.idempotency_key,
             body: &request.body,
         };
-        let authorization = AuthorizationHeader {
-            kid: self.device_id.clone(),
-            ts,
-            nonce: nonce.clone(),
-            sig: parts.sign(&self.key),
+        let authorization = {
+            let device = self.device.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            AuthorizationHeader {
+                kid: device.id.clone(),
+                ts,
+                nonce: nonce.clone(),
+                sig: parts.sign(&device.key),
+            }
         };
         let url = self.origin.join(request.target).map_err(network)?;
 

@@ -80,6 +80,16 @@ pub struct DeviceEnrolled {
     pub device_id: String,
 }
 
+/// A device's revocation of itself ("clear this device"): its signatures are refused from
+/// `revoked_at` on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceRevoked {
+    pub device_id: String,
+    /// RFC 3339.
+    pub revoked_at: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCaptcha {

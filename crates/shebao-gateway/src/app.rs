@@ -24,7 +24,7 @@ use crate::error::{ApiError, REQUEST_ID};
 use crate::idempotency::idempotent;
 use crate::ids;
 use crate::routes::{
-    accounts, certificates, health, identity, notifications, payments, public, verify,
+    accounts, certificates, devices, health, identity, notifications, payments, public, verify,
 };
 use crate::signed::{BODY_LIMIT, signed};
 use crate::state::AppState;
@@ -98,6 +98,7 @@ fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::logout))
         .routes(routes!(accounts::devices))
         .routes(idempotent(routes!(accounts::revoke_device)))
+        .routes(idempotent(routes!(devices::revoke_current)))
         .route_layer(middleware::from_fn_with_state(state.clone(), signed));
 
     let mut public_routes = OpenApiRouter::new()

@@ -36,6 +36,7 @@ pub const SESSION_TOKEN: &str = "session_token";
     tags(
         (name = "operations", description = "Health, readiness, metrics, this document (unsigned)"),
         (name = "public", description = "Unsigned protocol endpoints: key set, enrollment, certificate verification"),
+        (name = "devices", description = "What a device does about itself: its revocation when the app clears the device (signed)"),
         (name = "identity", description = "Captchas and identity confirmation (signed)"),
         (name = "accounts", description = "Natural-person accounts: registration, login, logout, the person's devices (signed)"),
         (name = "payments", description = "Payables, declarations, payment orders and attempts (signed, identity token)"),

@@ -466,3 +466,40 @@ async fn should_list_the_persons_devices_and_revoke_a_lost_one(backend: Backend)
     let listed = devices(&gw, &phone, &token).await.json();
     assert!(listed["items"][1]["revoked_at"].is_string());
 }
+
+on_every_backend!(should_let_a_device_revoke_itself_and_refuse_it_afterwards);
+/// "Clear this device": the device revokes its own key; that answer is signed, every later
+/// request of the device (the same one again included) is `device_revoked`, other devices go on.
+async fn should_let_a_device_revoke_itself_and_refuse_it_afterwards(backend: Backend) {
+    let gw = sandbox(&backend).await;
+    let device = gw.enroll().await;
+    let other = gw.enroll().await;
+    let token = gw.confirm(&device, MA_XIAOYAN).await;
+
+    let key = uuid::Uuid::new_v4().to_string();
+    let empty = json!({});
+    let revoke = || Call::post("/v1/devices/current/revocation", &empty).key(&key);
+    let revoked = gw.call(&device, revoke()).await;
+    assert_eq!(revoked.status, 200, "{}", revoked.text());
+    gw.verify(&revoked).unwrap();
+    assert_eq!(revoked.json()["device_id"], device.id.as_str());
+    assert!(revoked.json()["revoked_at"].as_str().unwrap().contains('T'));
+
+    let again = gw.call(&device, revoke()).await;
+    assert_eq!((again.status, again.code()), (401, "device_revoked".into()));
+    gw.verify(&again).unwrap();
+    let payables = gw.call(&device, Call::get("/v1/payables").token(&token)).await;
+    assert_eq!((payables.status, payables.code()), (401, "device_revoked".into()));
+
+    let still = gw
+        .call(&other, Call::post("/v1/captchas", &json!({"purpose": "identity"})))
+        .await;
+    assert_eq!(still.status, 201, "{}", still.text());
+
+    // Without an idempotency key it is refused like every other state change.
+    let keyless = gw
+        .call(&other, Call::post("/v1/devices/current/revocation", &json!({})))
+        .await;
+    assert_eq!(keyless.code(), "idempotency_key_missing", "{}", keyless.text());
+    gw.shutdown().await;
+}

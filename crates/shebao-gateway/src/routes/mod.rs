@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod certificates;
+pub mod devices;
 pub mod health;
 pub mod identity;
 pub mod notifications;
