@@ -498,6 +498,21 @@ describe('申报缴款套餐: identity → payables → declaration → UnionPay
       timeout: 10_000,
       timeoutMsg: 'back in Chinese the settings screen reads 长辈模式',
     });
+
+    // 长辈模式: the whole column is zoomed (the screenshot shows it), and back when turned off.
+    await testId('settings-large-text').click();
+    await browser.waitUntil(
+      async () => (await $('html').getAttribute('class'))?.includes('large-text') ?? false,
+      { timeout: 10_000, timeoutMsg: '长辈模式 puts the large-text class on the page' },
+    );
+    await artifacts.screenshot('settings-large-text');
+    // WebKitWebDriver places clicks without the CSS zoom, so this one goes through the DOM.
+    const toggle = await testId('settings-large-text');
+    await browser.execute((element) => (element as unknown as HTMLElement).click(), toggle);
+    await browser.waitUntil(
+      async () => !((await $('html').getAttribute('class')) ?? '').includes('large-text'),
+      { timeout: 10_000, timeoutMsg: '长辈模式 turns off again' },
+    );
   });
 
   it('8. privacy: no full ID number or name in the app data dir (logs included) or in its console output', async () => {
