@@ -15,9 +15,10 @@ use shebao_core::{ErrorCode, IdNumber, IdType};
 
 use crate::certificates::{self, SavedCertificate};
 use crate::error::CommandError;
-use crate::journal::ReplayedOutcome;
+use crate::journal::{ReplayedOutcome, StoredCertificate};
 use crate::settings::Settings;
-use crate::state::{AppState, DeviceCleared};
+use crate::state::{AppState, DeviceCleared, RememberedPerson};
+use crate::verification::{self, Verification};
 
 pub type CommandResult<T> = Result<T, CommandError>;
 
@@ -48,12 +49,41 @@ pub async fn save_settings(state: &AppState, request: Settings) -> CommandResult
     })
 }
 
-/// Signs the current person out of this device: their identity token leaves the keyring.
-pub async fn sign_out(state: &AppState) -> CommandResult<()> {
-    match state.session() {
-        Some(session) => state.sign_out(&session.person_id).await,
+#[derive(Debug, Default, Deserialize)]
+pub struct SignOutRequest {
+    /// A remembered person; the current one when absent.
+    #[serde(default)]
+    pub person_id: Option<String>,
+}
+
+/// Signs a person (the current one by default) out of this device: their identity token
+/// leaves the keyring.
+pub async fn sign_out(state: &AppState, request: SignOutRequest) -> CommandResult<()> {
+    match request
+        .person_id
+        .or_else(|| state.session().map(|s| s.person_id))
+    {
+        Some(person_id) => state.sign_out(&person_id).await,
         None => Ok(()),
     }
+}
+
+/// The people remembered on this device (masked), the current one marked.
+pub async fn remembered_people(state: &AppState) -> CommandResult<Vec<RememberedPerson>> {
+    state.remembered_people().await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PersonRequest {
+    pub person_id: String,
+}
+
+/// Makes a remembered person the current one (switching between family members).
+pub async fn switch_person(
+    state: &AppState,
+    request: PersonRequest,
+) -> CommandResult<PersonSummary> {
+    state.switch_person(&request.person_id).await
 }
 
 /// "Clear this device": tokens and device key out of the keyring, the journal and logs gone.
@@ -324,7 +354,8 @@ pub struct IssuedCertificate {
 }
 
 /// Asks the gateway for the order's 缴费证明 (issued once), checks its signature against the
-/// trusted certificate keys, renders it and saves it to Pictures/社保缴费助手.
+/// trusted certificate keys, renders it, saves it to the album (Pictures/社保缴费助手 on
+/// desktop) and remembers it for the gallery.
 #[tracing::instrument(skip_all)]
 pub async fn issue_certificate(
     state: &AppState,
@@ -340,27 +371,229 @@ pub async fn issue_certificate(
         .await?;
     let (verify_origin, signed) = certificates::verify(&certificate, state.client.trusted_keys())?;
 
-    let album = state
-        .album_dir
-        .clone()
-        .ok_or_else(|| CommandError::new("save_failed", "no home folder to save pictures in"))?;
+    let album = state.album.clone();
     let font_path = state.font_path.clone();
     let sandbox = state.info.sandbox;
-    let saved = tokio::task::spawn_blocking(move || {
-        certificates::render_and_save(
-            &certificate,
-            signed,
-            verify_origin,
-            sandbox,
-            &font_path,
-            &album,
-        )
+    let (saved, first_page) = tokio::task::spawn_blocking(move || {
+        let pages = certificates::render(&certificate, signed, verify_origin, sandbox, &font_path)?;
+        let first_page = pages.first().cloned().unwrap_or_default();
+        let saved = certificates::save_pages(&certificate, pages, album.as_ref())?;
+        Ok::<_, CommandError>((saved, first_page))
     })
     .await
     .map_err(|_| CommandError::new("internal", "certificate rendering stopped"))??;
 
-    let png = std::fs::read(&saved.path)
-        .map_err(|error| CommandError::new("save_failed", error.to_string()))?;
-    let image = format!("data:image/png;base64,{}", BASE64.encode(png));
-    Ok(IssuedCertificate { saved, image })
+    remember_saved(state, &saved).await?;
+    Ok(IssuedCertificate {
+        image: png_data_url(&first_page),
+        saved,
+    })
+}
+
+fn png_data_url(png: &[u8]) -> String {
+    format!("data:image/png;base64,{}", BASE64.encode(png))
+}
+
+/// Writes a saved certificate into the journal, for the gallery.
+async fn remember_saved(state: &AppState, saved: &SavedCertificate) -> CommandResult<()> {
+    let internal = |_| CommandError::new("internal", "certificate does not serialise");
+    let stored = StoredCertificate {
+        number: saved.certificate.number.clone(),
+        certificate: serde_json::to_string(&saved.certificate).map_err(internal)?,
+        sandbox: state.info.sandbox,
+        file_name: saved.file_name.clone(),
+        pages: serde_json::to_string(&saved.pages).map_err(internal)?,
+        saved_at: crate::state::unix_now(),
+    };
+    state
+        .journal
+        .save_certificate(state.gateway(), &stored)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "saved certificate not remembered");
+            CommandError::new(
+                "journal_failed",
+                "the saved certificate could not be remembered",
+            )
+        })
+}
+
+/// A certificate in the gallery: what the list shows (masked holder only) and where it went.
+#[derive(Debug, Clone, Serialize)]
+pub struct GalleryEntry {
+    pub number: String,
+    pub name_masked: String,
+    pub total: shebao_core::Amount,
+    pub period_start: Option<shebao_core::YearMonth>,
+    pub period_end: Option<shebao_core::YearMonth>,
+    pub issued_on: chrono::NaiveDate,
+    pub file_name: String,
+    pub path: String,
+    pub pages: usize,
+    /// When this device saved it (Unix seconds).
+    pub saved_at: i64,
+}
+
+/// A stored certificate read back, with its pages' locations.
+pub struct SavedRecord {
+    pub saved: SavedCertificate,
+    pub sandbox: bool,
+}
+
+fn read_record(stored: StoredCertificate) -> CommandResult<SavedRecord> {
+    let unreadable = |_| CommandError::new("internal", "saved certificate does not parse");
+    let certificate: PaymentCertificate =
+        serde_json::from_str(&stored.certificate).map_err(unreadable)?;
+    let pages: Vec<String> = serde_json::from_str(&stored.pages).map_err(unreadable)?;
+    Ok(SavedRecord {
+        saved: SavedCertificate {
+            certificate,
+            path: pages.first().cloned().unwrap_or_default(),
+            file_name: stored.file_name,
+            pages,
+        },
+        sandbox: stored.sandbox,
+    })
+}
+
+fn journal_read_failed(error: crate::journal::JournalError) -> CommandError {
+    tracing::error!(%error, "journal unavailable");
+    CommandError::new("journal_failed", "the local journal could not be read")
+}
+
+/// The certificates this device saved from the current gateway, newest first (已保存的证明).
+pub async fn saved_certificates(state: &AppState) -> CommandResult<Vec<GalleryEntry>> {
+    let stored = state
+        .journal
+        .saved_certificates(state.gateway())
+        .await
+        .map_err(journal_read_failed)?;
+    stored
+        .into_iter()
+        .map(|stored| {
+            let saved_at = stored.saved_at;
+            let record = read_record(stored)?.saved;
+            let certificate = &record.certificate;
+            Ok(GalleryEntry {
+                number: certificate.number.clone(),
+                name_masked: certificate.name_masked.clone(),
+                total: certificate.total,
+                period_start: certificate.lines.iter().map(|l| l.period_start).min(),
+                period_end: certificate.lines.iter().map(|l| l.period_end).max(),
+                issued_on: certificate.issued_on,
+                file_name: record.file_name.clone(),
+                path: record.path.clone(),
+                pages: record.pages.len(),
+                saved_at,
+            })
+        })
+        .collect()
+}
+
+/// One saved certificate, or `not_found`.
+pub async fn saved_record(state: &AppState, number: &str) -> CommandResult<SavedRecord> {
+    let stored = state
+        .journal
+        .saved_certificate(state.gateway(), number)
+        .await
+        .map_err(journal_read_failed)?
+        .ok_or_else(|| CommandError::domain(ErrorCode::NotFound))?;
+    read_record(stored)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CertificateNumberRequest {
+    pub number: String,
+}
+
+/// A saved certificate drawn again from its stored data (not read back from the album, which
+/// the person may have tidied), every page as a PNG.
+pub async fn render_saved(
+    state: &AppState,
+    number: &str,
+) -> CommandResult<(SavedRecord, Vec<Vec<u8>>)> {
+    let record = saved_record(state, number).await?;
+    let (verify_origin, signed) =
+        certificates::verify(&record.saved.certificate, state.client.trusted_keys())?;
+    let certificate = record.saved.certificate.clone();
+    let font_path = state.font_path.clone();
+    let sandbox = record.sandbox;
+    let pages = tokio::task::spawn_blocking(move || {
+        certificates::render(&certificate, signed, verify_origin, sandbox, &font_path)
+    })
+    .await
+    .map_err(|_| CommandError::new("internal", "certificate rendering stopped"))??;
+    Ok((record, pages))
+}
+
+/// A saved certificate as the gallery shows it: its fields and its pages re-rendered.
+#[derive(Serialize)]
+pub struct CertificateImages {
+    #[serde(flatten)]
+    pub saved: SavedCertificate,
+    /// Every page as a PNG data URL.
+    pub images: Vec<String>,
+}
+
+pub async fn certificate_images(
+    state: &AppState,
+    request: CertificateNumberRequest,
+) -> CommandResult<CertificateImages> {
+    let (record, pages) = render_saved(state, &request.number).await?;
+    Ok(CertificateImages {
+        saved: record.saved,
+        images: pages.iter().map(|page| png_data_url(page)).collect(),
+    })
+}
+
+/// 验真 of an image's bytes: its QR, the signature against the trusted keys, then the
+/// gateway's status.
+pub async fn verify_image(state: &AppState, image: Vec<u8>) -> CommandResult<Verification> {
+    let trusted = state.client.trusted_keys().clone();
+    let checked = tokio::task::spawn_blocking(move || verification::check_image(&image, &trusted))
+        .await
+        .map_err(|_| CommandError::new("internal", "QR reading stopped"))?;
+    let (signed, mut found) = match checked {
+        Ok(found) => found,
+        Err(verdict) => return Ok(verdict),
+    };
+    found.verdict = verification::gateway_status(&state.info.gateway_origin, &signed).await;
+    tracing::info!(verdict = ?found.verdict, "certificate verified");
+    Ok(found)
+}
+
+/// 验真 of a saved certificate: its first page drawn again, then read as any image would be.
+pub async fn verify_saved(
+    state: &AppState,
+    request: CertificateNumberRequest,
+) -> CommandResult<Verification> {
+    let (_, pages) = render_saved(state, &request.number).await?;
+    let first = pages.into_iter().next().unwrap_or_default();
+    verify_image(state, first).await
+}
+
+/// Writes rendered pages at `path` (further pages next to it, `_第n页`); answers the path.
+pub async fn write_pages(path: &std::path::Path, pages: &[Vec<u8>]) -> CommandResult<String> {
+    let failed = |error: std::io::Error| CommandError::new("save_failed", error.to_string());
+    let first = path.to_string_lossy().into_owned();
+    for (index, page) in pages.iter().enumerate() {
+        let target = match index {
+            0 => path.to_path_buf(),
+            _ => path.with_file_name(certificates::page_file_name(
+                &path.file_name().unwrap_or_default().to_string_lossy(),
+                index + 1,
+            )),
+        };
+        tokio::fs::write(&target, page).await.map_err(failed)?;
+    }
+    Ok(first)
+}
+
+/// A PNG decoded to RGBA pixels, for the clipboard.
+pub fn rgba_of(png: &[u8]) -> CommandResult<(Vec<u8>, u32, u32)> {
+    let image = image::load_from_memory(png)
+        .map_err(|error| CommandError::new("internal", error.to_string()))?
+        .to_rgba8();
+    let (width, height) = image.dimensions();
+    Ok((image.into_raw(), width, height))
 }

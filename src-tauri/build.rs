@@ -19,6 +19,15 @@ const COMMANDS: &[&str] = &[
     "clear_device",
     "get_settings",
     "save_settings",
+    "remembered_people",
+    "switch_person",
+    "saved_certificates",
+    "certificate_images",
+    "verify_saved_certificate",
+    "verify_certificate_file",
+    "save_certificate_as",
+    "show_certificate_in_folder",
+    "copy_certificate_image",
 ];
 
 fn main() {

@@ -1,7 +1,9 @@
 //! Payment certificates on this device: check the gateway's certificate against the keys the
-//! app trusts, render it as a PNG and save it to the album (Pictures/社保缴费助手).
+//! app trusts, render it as a PNG and save it to the album through `tauri-plugin-album`
+//! (Pictures/社保缴费助手 on desktop, the photo library on phones).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 use shebao_certificate::{
@@ -12,21 +14,55 @@ use shebao_client::TrustedKeys;
 use shebao_core::YearMonth;
 use shebao_core::certificate::SignedCertificate;
 use shebao_core::wire::PaymentCertificate;
+use tauri_plugin_album::{ImageRequest, SavedImage};
 
 use crate::error::CommandError;
 
-/// The album folder inside the user's Pictures folder.
-pub const ALBUM_FOLDER: &str = "社保缴费助手";
 /// The UI and certificate font, shipped as an app resource.
 pub const FONT_RESOURCE: &str = "fonts/NotoSansSC-Subset.otf";
 
+/// Where certificate images go: the album plugin in the app, a plain folder in tests.
+pub trait Album: Send + Sync {
+    fn save_image(&self, request: ImageRequest) -> Result<SavedImage, tauri_plugin_album::Error>;
+}
+
+/// The album plugin of the running app (`tauri_plugin_album::init()` registers it).
+pub struct PluginAlbum<R: tauri::Runtime>(pub tauri::AppHandle<R>);
+
+impl<R: tauri::Runtime> Album for PluginAlbum<R> {
+    fn save_image(&self, request: ImageRequest) -> Result<SavedImage, tauri_plugin_album::Error> {
+        use tauri_plugin_album::AlbumExt;
+        self.0.album().save_image(request)
+    }
+}
+
+/// A folder standing in for the album (tests): the plugin's own desktop writer.
+#[cfg(test)]
+pub struct FolderAlbum(pub std::path::PathBuf);
+
+#[cfg(test)]
+impl Album for FolderAlbum {
+    fn save_image(&self, request: ImageRequest) -> Result<SavedImage, tauri_plugin_album::Error> {
+        let path = tauri_plugin_album::desktop::save_in(&self.0, &request)?;
+        Ok(SavedImage {
+            location: path.to_string_lossy().into_owned(),
+            file_name: request.file_name,
+        })
+    }
+}
+
+pub type SharedAlbum = Arc<dyn Album>;
+
 /// A certificate saved on this device.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SavedCertificate {
     pub certificate: PaymentCertificate,
-    /// Where the PNG was written.
-    pub path: PathBuf,
+    /// Where the first page went: a file path on desktop, a `content://` URI on Android, a
+    /// photo-library identifier on iOS.
+    pub path: String,
     pub file_name: String,
+    /// Every page's location, the first one included.
+    pub pages: Vec<String>,
 }
 
 /// Checks that the certificate's QR is signed by a trusted certificate key and says what the
@@ -55,15 +91,14 @@ pub fn verify(
     Ok((origin.to_ascii_lowercase(), signed))
 }
 
-/// Renders the certificate and writes it to `album`, creating the folder if needed.
-pub fn render_and_save(
+/// Renders the certificate's pages as PNG images.
+pub fn render(
     certificate: &PaymentCertificate,
     signed: SignedCertificate,
     verify_origin: String,
     sandbox: bool,
     font_path: &Path,
-    album: &Path,
-) -> Result<SavedCertificate, CommandError> {
+) -> Result<Vec<Vec<u8>>, CommandError> {
     let font_unavailable = |error: shebao_certificate::RenderError| {
         tracing::error!(%error, "certificate font unavailable");
         CommandError::new("render_failed", "certificate font unavailable")
@@ -99,33 +134,52 @@ pub fn render_and_save(
         certificate: signed,
         verify_origin,
     };
-    let pages = shebao_certificate::render_certificate(&view, &fonts, PageFormat::Png).map_err(
-        |error| {
-            tracing::error!(code = error.code(), "certificate render failed");
-            CommandError::new("render_failed", error.code())
-        },
-    )?;
+    shebao_certificate::render_certificate(&view, &fonts, PageFormat::Png).map_err(|error| {
+        tracing::error!(code = error.code(), "certificate render failed");
+        CommandError::new("render_failed", error.code())
+    })
+}
 
-    std::fs::create_dir_all(album).map_err(save_failed)?;
+/// Saves rendered pages to the album: the first under [`file_name`], further pages (a
+/// certificate too long for one image) as `_第n页`.
+pub fn save_pages(
+    certificate: &PaymentCertificate,
+    pages: Vec<Vec<u8>>,
+    album: &dyn Album,
+) -> Result<SavedCertificate, CommandError> {
     let file_name = file_name(certificate);
-    let path = album.join(&file_name);
-    // Further pages (a certificate too long for one image) go next to the first.
-    for (index, page) in pages.iter().enumerate() {
-        let page_path = match index {
-            0 => path.clone(),
-            _ => path.with_file_name(file_name.replace(".png", &format!("_第{}页.png", index + 1))),
+    let mut locations = Vec::with_capacity(pages.len());
+    for (index, bytes) in pages.into_iter().enumerate() {
+        let page_name = match index {
+            0 => file_name.clone(),
+            _ => page_file_name(&file_name, index + 1),
         };
-        std::fs::write(&page_path, page).map_err(save_failed)?;
+        let saved = album
+            .save_image(ImageRequest {
+                bytes,
+                file_name: page_name,
+            })
+            .map_err(save_failed)?;
+        locations.push(saved.location);
     }
     tracing::info!(number = %certificate.number, "certificate saved");
     Ok(SavedCertificate {
         certificate: certificate.clone(),
-        path,
+        path: locations.first().cloned().unwrap_or_default(),
         file_name,
+        pages: locations,
     })
 }
 
-fn save_failed(error: std::io::Error) -> CommandError {
+/// `缴费证明_..._<number>_第2页.png` for the second page.
+pub fn page_file_name(first: &str, page: usize) -> String {
+    match first.strip_suffix(".png") {
+        Some(stem) => format!("{stem}_第{page}页.png"),
+        None => format!("{first}_第{page}页"),
+    }
+}
+
+fn save_failed(error: tauri_plugin_album::Error) -> CommandError {
     tracing::error!(%error, "certificate could not be saved");
     CommandError::new("save_failed", error.to_string())
 }
@@ -152,16 +206,6 @@ pub fn file_name(certificate: &PaymentCertificate) -> String {
         "{PAYMENT_CERTIFICATE_TITLE}_{period}_{}.png",
         certificate.number
     )
-}
-
-/// The album folder: Pictures/社保缴费助手 (Pictures as the desktop names it, else ~/Pictures).
-pub fn album_dir() -> Option<PathBuf> {
-    let user_dirs = directories::UserDirs::new()?;
-    let pictures = user_dirs
-        .picture_dir()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| user_dirs.home_dir().join("Pictures"));
-    Some(pictures.join(ALBUM_FOLDER))
 }
 
 #[cfg(test)]

@@ -5,17 +5,20 @@ use shebao_core::wire::{
     Captcha, Declaration, DeclarationList, PayableList, PaymentOrder, PersonSummary,
 };
 use tauri::State;
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::actions::{
-    self, CommandResult, DeclareRequest, IdCheck, IdCheckRequest, IdTypeInfo,
-    IssueCertificateRequest, IssuedCertificate, PaymentStart, SavedSettings, StartPaymentRequest,
-    WaitPaymentRequest,
+    self, CertificateImages, CertificateNumberRequest, CommandResult, DeclareRequest, GalleryEntry,
+    IdCheck, IdCheckRequest, IdTypeInfo, IssueCertificateRequest, IssuedCertificate, PaymentStart,
+    PersonRequest, SavedSettings, SignOutRequest, StartPaymentRequest, WaitPaymentRequest,
 };
 use crate::error::CommandError;
 use crate::journal::ReplayedOutcome;
 use crate::settings::Settings;
-use crate::state::{AppInfo, AppState, DeviceCleared};
+use crate::state::{AppInfo, AppState, DeviceCleared, RememberedPerson};
+use crate::verification::Verification;
 use shebao_core::ErrorCode;
 use shebao_core::wire::ConfirmIdentity;
 
@@ -43,8 +46,11 @@ pub async fn save_settings(
 }
 
 #[tauri::command]
-pub async fn sign_out(state: State<'_, AppState>) -> CommandResult<()> {
-    actions::sign_out(&state).await
+pub async fn sign_out(
+    state: State<'_, AppState>,
+    request: Option<SignOutRequest>,
+) -> CommandResult<()> {
+    actions::sign_out(&state, request.unwrap_or_default()).await
 }
 
 #[tauri::command]
@@ -143,4 +149,139 @@ pub async fn open_pay_link(
     app.opener()
         .open_url(url, None::<&str>)
         .map_err(|error| CommandError::new("open_failed", error.to_string()))
+}
+
+#[tauri::command]
+pub async fn remembered_people(state: State<'_, AppState>) -> CommandResult<Vec<RememberedPerson>> {
+    actions::remembered_people(&state).await
+}
+
+#[tauri::command]
+pub async fn switch_person(
+    state: State<'_, AppState>,
+    request: PersonRequest,
+) -> CommandResult<PersonSummary> {
+    actions::switch_person(&state, request).await
+}
+
+#[tauri::command]
+pub async fn saved_certificates(state: State<'_, AppState>) -> CommandResult<Vec<GalleryEntry>> {
+    actions::saved_certificates(&state).await
+}
+
+#[tauri::command]
+pub async fn certificate_images(
+    state: State<'_, AppState>,
+    request: CertificateNumberRequest,
+) -> CommandResult<CertificateImages> {
+    actions::certificate_images(&state, request).await
+}
+
+#[tauri::command]
+pub async fn verify_saved_certificate(
+    state: State<'_, AppState>,
+    request: CertificateNumberRequest,
+) -> CommandResult<Verification> {
+    actions::verify_saved(&state, request).await
+}
+
+/// The texts of a native file dialog, in the UI's language (the frontend's i18n files).
+#[derive(Deserialize)]
+pub struct DialogTexts {
+    title: String,
+    filter_name: String,
+}
+
+fn dialog_failed(error: impl std::fmt::Display) -> CommandError {
+    CommandError::new("open_failed", error.to_string())
+}
+
+/// 验真 of an image file the person picks in the system's file dialog; `null` when they
+/// cancel. The path never comes from the webview.
+#[tauri::command]
+pub async fn verify_certificate_file(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    request: DialogTexts,
+) -> CommandResult<Option<Verification>> {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(&request.title)
+        .add_filter(&request.filter_name, &["png", "jpg", "jpeg"])
+        .pick_file(move |picked| {
+            let _ = sender.send(picked);
+        });
+    let Some(picked) = receiver.await.map_err(dialog_failed)? else {
+        return Ok(None);
+    };
+    let path = picked.into_path().map_err(dialog_failed)?;
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|error| CommandError::new("read_failed", error.to_string()))?;
+    actions::verify_image(&state, bytes).await.map(Some)
+}
+
+#[derive(Deserialize)]
+pub struct SaveAsRequest {
+    number: String,
+    #[serde(flatten)]
+    dialog: DialogTexts,
+}
+
+/// "Save as…": the certificate drawn again from its stored data, written where the person
+/// chooses in the system's save dialog (further pages next to it). Answers the path, or
+/// `null` when they cancel.
+#[tauri::command]
+pub async fn save_certificate_as(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    request: SaveAsRequest,
+) -> CommandResult<Option<String>> {
+    let (record, pages) = actions::render_saved(&state, &request.number).await?;
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(&request.dialog.title)
+        .set_file_name(&record.saved.file_name)
+        .add_filter(&request.dialog.filter_name, &["png"])
+        .save_file(move |picked| {
+            let _ = sender.send(picked);
+        });
+    let Some(picked) = receiver.await.map_err(dialog_failed)? else {
+        return Ok(None);
+    };
+    let path = picked.into_path().map_err(dialog_failed)?;
+    actions::write_pages(&path, &pages).await.map(Some)
+}
+
+/// "Show in folder": the file manager opens the album folder with the certificate selected.
+#[tauri::command]
+pub async fn show_certificate_in_folder(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    request: CertificateNumberRequest,
+) -> CommandResult<()> {
+    let record = actions::saved_record(&state, &request.number).await?;
+    app.opener()
+        .reveal_item_in_dir(&record.saved.path)
+        .map_err(|error| CommandError::new("open_failed", error.to_string()))
+}
+
+/// Copies the certificate's first page, drawn again, to the clipboard as an image.
+#[tauri::command]
+pub async fn copy_certificate_image(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    request: CertificateNumberRequest,
+) -> CommandResult<()> {
+    let (_, pages) = actions::render_saved(&state, &request.number).await?;
+    let first = pages.into_iter().next().unwrap_or_default();
+    let (rgba, width, height) = tokio::task::spawn_blocking(move || actions::rgba_of(&first))
+        .await
+        .map_err(|_| CommandError::new("internal", "image decoding stopped"))??;
+    let image = tauri::image::Image::new_owned(rgba, width, height);
+    app.clipboard()
+        .write_image(&image)
+        .map_err(|error| CommandError::new("copy_failed", error.to_string()))
 }

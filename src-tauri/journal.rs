@@ -38,6 +38,19 @@ pub struct JournaledRequest {
     pub body: Vec<u8>,
 }
 
+/// A certificate saved to the album, as the journal keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredCertificate {
+    pub number: String,
+    /// The gateway's `PaymentCertificate` as JSON (masked name and number).
+    pub certificate: String,
+    pub sandbox: bool,
+    pub file_name: String,
+    /// JSON array of the pages' album locations.
+    pub pages: String,
+    pub saved_at: i64,
+}
+
 /// What became of a request sent again after a restart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReplayedOutcome {
@@ -262,10 +275,66 @@ impl Journal {
         tx.commit().await
     }
 
+    /// Remembers a certificate saved to the album (the same number saved again replaces it).
+    pub async fn save_certificate(
+        &self,
+        gateway: &str,
+        saved: &StoredCertificate,
+    ) -> Result<(), JournalError> {
+        sqlx::query(
+            "INSERT INTO saved_certificates
+                 (gateway, number, certificate, sandbox, file_name, pages, saved_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (gateway, number) DO UPDATE SET certificate = excluded.certificate,
+                 sandbox = excluded.sandbox, file_name = excluded.file_name,
+                 pages = excluded.pages, saved_at = excluded.saved_at",
+        )
+        .bind(gateway)
+        .bind(&saved.number)
+        .bind(&saved.certificate)
+        .bind(saved.sandbox)
+        .bind(&saved.file_name)
+        .bind(&saved.pages)
+        .bind(saved.saved_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The certificates saved from this gateway, newest first.
+    pub async fn saved_certificates(
+        &self,
+        gateway: &str,
+    ) -> Result<Vec<StoredCertificate>, JournalError> {
+        sqlx::query_as(
+            "SELECT number, certificate, sandbox, file_name, pages, saved_at
+             FROM saved_certificates WHERE gateway = $1 ORDER BY saved_at DESC, rowid DESC",
+        )
+        .bind(gateway)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// One saved certificate of this gateway, by number.
+    pub async fn saved_certificate(
+        &self,
+        gateway: &str,
+        number: &str,
+    ) -> Result<Option<StoredCertificate>, JournalError> {
+        sqlx::query_as(
+            "SELECT number, certificate, sandbox, file_name, pages, saved_at
+             FROM saved_certificates WHERE gateway = $1 AND number = $2",
+        )
+        .bind(gateway)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await
+    }
+
     /// Empties the journal ("clear this device").
     pub async fn clear(&self) -> Result<(), JournalError> {
         let mut tx = self.pool.begin().await?;
-        for table in ["requests", "intents", "people"] {
+        for table in ["requests", "intents", "people", "saved_certificates"] {
             sqlx::query(&format!("DELETE FROM {table}"))
                 .execute(&mut *tx)
                 .await?;

@@ -32,7 +32,7 @@ async fn start(
         data_dir: data_dir.to_path_buf(),
         sandbox_date: NaiveDate::from_ymd_opt(2025, 6, 15),
         font_path: font_path(),
-        album_dir: Some(data_dir.join("album")),
+        album: Arc::new(crate::certificates::FolderAlbum(data_dir.join("album"))),
         log_guard,
         secret_store,
     })
@@ -237,7 +237,9 @@ async fn should_remember_a_person_across_a_restart_until_signed_out() {
         Some(person_id.clone())
     );
 
-    actions::sign_out(&state).await.unwrap();
+    actions::sign_out(&state, actions::SignOutRequest::default())
+        .await
+        .unwrap();
     assert!(state.session().is_none());
     assert!(!store.accounts().iter().any(|a| a.starts_with("identity:")));
     let refused = actions::list_payables(&state).await.unwrap_err();
@@ -351,41 +353,8 @@ async fn should_log_the_journeys_request_ids_and_no_personal_data() {
     // The whole journey, the number typed with a lower-case x.
     confirm(&state, name, &id_number.to_lowercase()).await;
     let token = state.session().unwrap().identity_token.to_string();
-    let ids = payable_ids(&state).await;
-    let declaration = actions::declare(&state, DeclareRequest { payable_ids: ids })
-        .await
-        .unwrap();
-    let started = actions::start_payment(
-        &state,
-        StartPaymentRequest {
-            declaration_id: declaration.id,
-            channel: Channel::Unionpay,
-        },
-    )
-    .await
-    .unwrap();
-    pay_on_cashier(&started.attempt.pay_url).await;
-    let order_id = started.order.id.clone();
-    let mut paid = false;
-    for _ in 0..5 {
-        let order = actions::wait_payment(
-            &state,
-            actions::WaitPaymentRequest {
-                order_id: order_id.clone(),
-            },
-        )
-        .await
-        .unwrap();
-        if order.status == OrderStatus::Paid {
-            paid = true;
-            break;
-        }
-    }
-    assert!(paid, "the order was not paid");
-    let issued = actions::issue_certificate(&state, IssueCertificateRequest { order_id })
-        .await
-        .unwrap();
-    assert!(issued.saved.path.exists());
+    let issued = pay_and_issue(&state).await;
+    assert!(Path::new(&issued.saved.path).exists());
     let device_secrets: Vec<String> = store
         .accounts()
         .iter()
@@ -548,5 +517,228 @@ async fn should_refuse_settings_with_an_untrusted_origin_and_change_nothing() {
         GatewaySetting::Sandbox
     );
     assert!(state.session().is_some());
+    state.shutdown().await;
+}
+
+/// Confirms, declares, pays on the sandbox cashier and issues the certificate.
+async fn paid_certificate(state: &AppState, person: (&str, &str)) -> actions::IssuedCertificate {
+    confirm(state, person.0, person.1).await;
+    pay_and_issue(state).await
+}
+
+/// For the confirmed person: declares what is due, pays it on the sandbox cashier, waits for
+/// the gateway to see it paid and issues the certificate.
+async fn pay_and_issue(state: &AppState) -> actions::IssuedCertificate {
+    let ids = payable_ids(state).await;
+    let declaration = actions::declare(state, DeclareRequest { payable_ids: ids })
+        .await
+        .unwrap();
+    let started = actions::start_payment(
+        state,
+        StartPaymentRequest {
+            declaration_id: declaration.id,
+            channel: Channel::Unionpay,
+        },
+    )
+    .await
+    .unwrap();
+    pay_on_cashier(&started.attempt.pay_url).await;
+    let order_id = started.order.id.clone();
+    let mut paid = false;
+    for _ in 0..5 {
+        let order = actions::wait_payment(
+            state,
+            actions::WaitPaymentRequest {
+                order_id: order_id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+        if order.status == OrderStatus::Paid {
+            paid = true;
+            break;
+        }
+    }
+    assert!(paid, "the order was not paid");
+    actions::issue_certificate(state, IssueCertificateRequest { order_id })
+        .await
+        .unwrap()
+}
+
+fn number(number: &str) -> actions::CertificateNumberRequest {
+    actions::CertificateNumberRequest {
+        number: number.to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn should_list_render_and_verify_saved_certificates_and_forget_them_on_clear() {
+    use crate::verification::Verdict;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    assert!(
+        actions::saved_certificates(&state)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let issued = paid_certificate(&state, MA_XIAOYAN).await;
+    let saved_file = dir.path().join("album").join(&issued.saved.file_name);
+    assert!(
+        saved_file.exists(),
+        "saved through the album: {saved_file:?}"
+    );
+    assert!(issued.saved.file_name.starts_with("缴费证明_2025-06_"));
+
+    // The gallery: one entry, masked holder only, the same file.
+    let gallery = actions::saved_certificates(&state).await.unwrap();
+    assert_eq!(gallery.len(), 1);
+    let entry = &gallery[0];
+    assert_eq!(entry.number, issued.saved.certificate.number);
+    assert_eq!(entry.path, saved_file.to_string_lossy());
+    let listed = serde_json::to_string(&gallery).unwrap();
+    assert!(!listed.contains(MA_XIAOYAN.0), "no full name in the list");
+    assert!(
+        !listed.contains(MA_XIAOYAN.1),
+        "no full ID number in the list"
+    );
+
+    // Drawn again from the stored data even when the album file is gone.
+    std::fs::remove_file(&saved_file).unwrap();
+    let images = actions::certificate_images(&state, number(&entry.number))
+        .await
+        .unwrap();
+    assert_eq!(images.images.len(), 1);
+    assert!(images.images[0].starts_with("data:image/png;base64,"));
+
+    // 验真 of the saved certificate: signature and the gateway's status.
+    let verified = actions::verify_saved(&state, number(&entry.number))
+        .await
+        .unwrap();
+    assert_eq!(verified.verdict, Verdict::Valid);
+    assert_eq!(verified.number.as_deref(), Some(entry.number.as_str()));
+    assert_eq!(verified.amount, Some(issued.saved.certificate.total));
+    assert!(
+        verified.origin_local_only,
+        "the sandbox verifies on 127.0.0.1"
+    );
+
+    // The same page with one signed byte changed (drawn with the renderer): tampered.
+    let (record, _) = actions::render_saved(&state, &entry.number).await.unwrap();
+    let (origin, signed) = shebao_core::certificate::SignedCertificate::parse_qr_text(
+        &record.saved.certificate.qr_text,
+    )
+    .unwrap();
+    let mut bytes = signed.to_bytes();
+    // The holder tag: the page's printed fields still agree, only the signature no longer does.
+    bytes[20] ^= 0x01;
+    let changed = shebao_core::certificate::SignedCertificate::from_bytes(&bytes).unwrap();
+    let pages = crate::certificates::render(
+        &record.saved.certificate,
+        changed,
+        origin.to_ascii_lowercase(),
+        true,
+        &font_path(),
+    )
+    .unwrap();
+    let tampered = actions::verify_image(&state, pages[0].clone())
+        .await
+        .unwrap();
+    assert_eq!(tampered.verdict, Verdict::Tampered);
+    assert_eq!(tampered.number, None);
+
+    // Not a certificate: a PNG without any QR code.
+    let blank = {
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(64, 64, image::Rgb([255, 255, 255]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        png
+    };
+    let refused = actions::verify_image(&state, blank).await.unwrap();
+    assert_eq!(refused.verdict, Verdict::NoQrCode);
+
+    // Save as: every page written where the person chose.
+    let chosen = dir.path().join("elsewhere.png");
+    let (_, pages) = actions::render_saved(&state, &entry.number).await.unwrap();
+    let written = actions::write_pages(&chosen, &pages).await.unwrap();
+    assert_eq!(written, chosen.to_string_lossy());
+    assert!(std::fs::read(&chosen).unwrap().starts_with(b"\x89PNG"));
+
+    let unknown = actions::certificate_images(&state, number("20259999999999"))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(unknown.code, "not_found");
+
+    actions::clear_device(&state).await.unwrap();
+    assert!(
+        actions::saved_certificates(&state)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    state.shutdown().await;
+}
+
+#[tokio::test]
+async fn should_remember_people_switch_between_them_and_sign_one_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    confirm(&state, MA_XIAOYAN.0, MA_XIAOYAN.1).await;
+    confirm(&state, WANG_JIANGUO.0, WANG_JIANGUO.1).await;
+
+    let people = actions::remembered_people(&state).await.unwrap();
+    assert_eq!(people.len(), 2);
+    assert!(people[0].current, "the last confirmed is current and first");
+    assert_eq!(people[0].person.id_number_masked, "640202********001X");
+    let listed = serde_json::to_string(&people).unwrap();
+    assert!(!listed.contains(WANG_JIANGUO.1) && !listed.contains(MA_XIAOYAN.0));
+    assert!(!listed.contains("identity_token"));
+
+    let ma = people[1].person_id.clone();
+    let switched = actions::switch_person(
+        &state,
+        actions::PersonRequest {
+            person_id: ma.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(switched.id_number_masked, "640104********0022");
+    assert_eq!(state.session().unwrap().person_id, ma);
+    // The money commands now act for her.
+    assert!(!payable_ids(&state).await.is_empty());
+
+    let unknown = actions::switch_person(
+        &state,
+        actions::PersonRequest {
+            person_id: "person_unknown".into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(unknown.code, "not_found");
+
+    let wang = people[0].person_id.clone();
+    actions::sign_out(
+        &state,
+        actions::SignOutRequest {
+            person_id: Some(wang),
+        },
+    )
+    .await
+    .unwrap();
+    let people = actions::remembered_people(&state).await.unwrap();
+    assert_eq!(people.len(), 1);
+    assert_eq!(people[0].person_id, ma);
+    assert!(
+        people[0].current,
+        "signing another out keeps the current person"
+    );
     state.shutdown().await;
 }

@@ -12,6 +12,7 @@ mod logging;
 mod secrets;
 mod settings;
 mod state;
+mod verification;
 
 use std::path::PathBuf;
 
@@ -24,6 +25,9 @@ use tauri::path::BaseDirectory;
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_album::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
             let data_dir = match std::env::var_os("SHEBAO_DATA_DIR") {
                 Some(dir) => PathBuf::from(dir),
@@ -40,7 +44,7 @@ pub fn run() {
                     data_dir,
                     sandbox_date,
                     font_path,
-                    album_dir: certificates::album_dir(),
+                    album: std::sync::Arc::new(certificates::PluginAlbum(app.handle().clone())),
                     log_guard: Some(guard),
                     secret_store: std::sync::Arc::new(secrets::KeyringStore),
                 }))?;
@@ -74,6 +78,15 @@ pub fn run() {
             commands::clear_device,
             commands::get_settings,
             commands::save_settings,
+            commands::remembered_people,
+            commands::switch_person,
+            commands::saved_certificates,
+            commands::certificate_images,
+            commands::verify_saved_certificate,
+            commands::verify_certificate_file,
+            commands::save_certificate_as,
+            commands::show_certificate_in_folder,
+            commands::copy_certificate_image,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -138,6 +138,14 @@ pub struct StoredPerson {
     pub identity_token: String,
     pub name_masked: String,
     pub id_number_masked: String,
+    /// Whether the gateway found them insured at confirmation (entries written before this
+    /// was kept say yes; the payables list tells the rest).
+    #[serde(default = "insured_by_default")]
+    pub insured: bool,
+}
+
+fn insured_by_default() -> bool {
+    true
 }
 
 impl std::fmt::Debug for StoredPerson {
@@ -235,6 +243,7 @@ mod tests {
             identity_token: "tok_secret".into(),
             name_masked: "马*燕".into(),
             id_number_masked: "640104********0022".into(),
+            insured: true,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The user's settings (`settings.json` in the app data folder, replaced atomically): which
 //! gateway the app talks to — the embedded sandbox (default) or a remote gateway with the keys
-//! the app trusts for it — the language and large text. A gateway change takes effect at the
+//! the app trusts for it — the language, large text and whether the privacy notice was
+//! accepted. A gateway change takes effect at the
 //! next start.
 
 use std::path::Path;
@@ -22,6 +23,9 @@ pub struct Settings {
     /// 长辈模式: larger text throughout.
     #[serde(default)]
     pub large_text: bool,
+    /// The first-start privacy notice was read and accepted.
+    #[serde(default)]
+    pub privacy_accepted: bool,
 }
 
 impl Default for Settings {
@@ -30,6 +34,7 @@ impl Default for Settings {
             gateway: GatewaySetting::Sandbox,
             language: Language::ZhCn,
             large_text: false,
+            privacy_accepted: false,
         }
     }
 }
@@ -151,6 +156,7 @@ mod tests {
             },
             language: Language::En,
             large_text: true,
+            privacy_accepted: true,
         }
     }
 
@@ -161,7 +167,7 @@ mod tests {
         assert_eq!(settings, Settings::default());
         assert_eq!(
             serde_json::to_value(&settings).unwrap(),
-            serde_json::json!({"gateway": {"kind": "sandbox"}, "language": "zh-CN", "large_text": false})
+            serde_json::json!({"gateway": {"kind": "sandbox"}, "language": "zh-CN", "large_text": false, "privacy_accepted": false})
         );
     }
 

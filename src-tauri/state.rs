@@ -16,6 +16,7 @@ use shebao_gateway::{GatewayConfig, RunningGateway};
 use tracing_appender::non_blocking::WorkerGuard;
 use zeroize::Zeroizing;
 
+use crate::certificates::SharedAlbum;
 use crate::error::CommandError;
 use crate::journal::{self, Journal, JournaledRequest, ReplayedOutcome};
 use crate::secrets::{DeviceCredential, SecretStore, SecretStoreKind, Secrets, StoredPerson};
@@ -29,6 +30,17 @@ pub struct AppInfo {
     pub sandbox_date: Option<NaiveDate>,
     pub gateway_origin: String,
     pub secret_store: SecretStoreKind,
+}
+
+/// A person remembered on this device, as the people screen lists them (masked only).
+#[derive(Debug, Clone, Serialize)]
+pub struct RememberedPerson {
+    /// The random local id (never derived from their documents).
+    pub person_id: String,
+    #[serde(flatten)]
+    pub person: PersonSummary,
+    /// The person the money commands act for now.
+    pub current: bool,
 }
 
 /// The person confirmed on this device, as the commands use them.
@@ -54,8 +66,8 @@ pub struct StartOptions {
     pub sandbox_date: Option<NaiveDate>,
     /// The certificate font (an app resource).
     pub font_path: PathBuf,
-    /// Where certificates are saved: Pictures/社保缴费助手 (`None`: no home folder).
-    pub album_dir: Option<PathBuf>,
+    /// Where certificates are saved: the album plugin (Pictures/社保缴费助手 on desktop).
+    pub album: SharedAlbum,
     pub log_guard: Option<WorkerGuard>,
     /// The OS keyring in the app; a memory store in unit tests.
     pub secret_store: Arc<dyn SecretStore>,
@@ -75,7 +87,7 @@ pub struct AppState {
     pub money_lock: Arc<tokio::sync::Mutex<()>>,
     pub pay_links: Mutex<HashMap<String, String>>,
     pub font_path: PathBuf,
-    pub album_dir: Option<PathBuf>,
+    pub album: SharedAlbum,
     pub data_dir: PathBuf,
     gateway_server: Mutex<Option<RunningGateway>>,
     settings: Mutex<Settings>,
@@ -146,7 +158,7 @@ impl AppState {
             money_lock: Arc::new(tokio::sync::Mutex::new(())),
             pay_links: Mutex::new(HashMap::new()),
             font_path: options.font_path,
-            album_dir: options.album_dir,
+            album: options.album,
             data_dir,
             gateway_server: Mutex::new(gateway_server),
             settings: Mutex::new(settings),
@@ -176,7 +188,6 @@ impl AppState {
     }
 
     /// The fingerprint of the gateway this state talks to.
-    #[cfg(test)]
     pub fn gateway(&self) -> &str {
         &self.gateway
     }
@@ -230,6 +241,7 @@ impl AppState {
             identity_token,
             name_masked: person.name_masked.clone(),
             id_number_masked: person.id_number_masked.clone(),
+            insured: person.insured,
         };
         let known = self
             .journal
@@ -272,6 +284,79 @@ impl AppState {
         };
         self.set_session(Some(session.clone()));
         Ok(session)
+    }
+
+    /// The people remembered on this device for this gateway, most recently confirmed first,
+    /// with their masked name and number from the keyring (those whose entry is gone are left
+    /// out). Empty without a keyring: only the current session's person is known then.
+    pub async fn remembered_people(&self) -> Result<Vec<RememberedPerson>, CommandError> {
+        let current = self.session().map(|s| s.person_id);
+        let Some(secrets) = self.secrets.clone() else {
+            return Ok(Vec::new());
+        };
+        let ids = self
+            .journal
+            .people(&self.gateway)
+            .await
+            .map_err(journal_failed)?;
+        let people = tokio::task::spawn_blocking(move || {
+            ids.into_iter()
+                .filter_map(|id| {
+                    let person = secrets.load_person(&id).ok().flatten()?;
+                    Some((id, person))
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|_| CommandError::new("internal", "keyring task stopped"))?;
+        Ok(people
+            .into_iter()
+            .map(|(person_id, person)| RememberedPerson {
+                current: current.as_deref() == Some(person_id.as_str()),
+                person_id,
+                person: PersonSummary {
+                    name_masked: person.name_masked,
+                    id_number_masked: person.id_number_masked,
+                    insured: person.insured,
+                },
+            })
+            .collect())
+    }
+
+    /// Makes a remembered person the current one (their token from the keyring), and the most
+    /// recently used.
+    pub async fn switch_person(&self, person_id: &str) -> Result<PersonSummary, CommandError> {
+        let secrets = self
+            .secrets
+            .clone()
+            .ok_or_else(|| CommandError::domain(shebao_core::ErrorCode::NotFound))?;
+        let known = self
+            .journal
+            .people(&self.gateway)
+            .await
+            .map_err(journal_failed)?;
+        if !known.iter().any(|id| id == person_id) {
+            return Err(CommandError::domain(shebao_core::ErrorCode::NotFound));
+        }
+        let id = person_id.to_owned();
+        let person = tokio::task::spawn_blocking(move || secrets.load_person(&id))
+            .await
+            .map_err(|_| CommandError::new("internal", "keyring task stopped"))?
+            .map_err(|error| CommandError::new("keyring_unavailable", error.to_string()))?
+            .ok_or_else(|| CommandError::domain(shebao_core::ErrorCode::NotFound))?;
+        self.journal
+            .remember_person(&self.gateway, person_id, unix_now())
+            .await
+            .map_err(journal_failed)?;
+        self.set_session(Some(Session {
+            person_id: person_id.to_owned(),
+            identity_token: Zeroizing::new(person.identity_token),
+        }));
+        Ok(PersonSummary {
+            name_masked: person.name_masked,
+            id_number_masked: person.id_number_masked,
+            insured: person.insured,
+        })
     }
 
     /// Signs a person out of this device: their token leaves the keyring and the journal

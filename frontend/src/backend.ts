@@ -11,12 +11,16 @@ import type {
   AppError,
   AppInfo,
   Captcha,
+  CertificateImages,
+  CertificateNumberRequest,
   CheckIdNumberRequest,
   ConfirmIdentityRequest,
   Declaration,
   DeclarationList,
   DeclareRequest,
   DeviceCleared,
+  DialogTexts,
+  GalleryEntry,
   IdNumberCheck,
   IdTypeInfo,
   IssueCertificateRequest,
@@ -26,10 +30,15 @@ import type {
   PaymentOrder,
   PaymentStarted,
   Person,
+  PersonRequest,
+  RememberedPerson,
   ReplayedOutcome,
+  SaveAsRequest,
   SavedSettings,
   Settings,
+  SignOutRequest,
   StartPaymentRequest,
+  Verification,
   WaitPaymentRequest,
 } from './types';
 
@@ -124,9 +133,57 @@ export function pendingOutcomes(): Promise<ReplayedOutcome[]> {
   return call('pending_outcomes');
 }
 
-/** Signs the current person out of this device (their identity token leaves the keyring). */
-export function signOut(): Promise<null> {
-  return call('sign_out');
+/**
+ * Signs a person (the current one without a request) out of this device: their identity token
+ * leaves the keyring.
+ */
+export function signOut(request?: SignOutRequest): Promise<null> {
+  return call('sign_out', request);
+}
+
+/** The people remembered on this device (masked), the current one marked. */
+export function rememberedPeople(): Promise<RememberedPerson[]> {
+  return call('remembered_people');
+}
+
+/** Makes a remembered person the current one (switching between family members). */
+export function switchPerson(request: PersonRequest): Promise<Person> {
+  return call('switch_person', request);
+}
+
+/** The certificates this device saved, newest first (已保存的证明). */
+export function savedCertificates(): Promise<GalleryEntry[]> {
+  return call('saved_certificates');
+}
+
+/** A saved certificate drawn again from its stored data, every page as a PNG data URL. */
+export function certificateImages(request: CertificateNumberRequest): Promise<CertificateImages> {
+  return call('certificate_images', request);
+}
+
+/** 验真 of a saved certificate: its QR read back, the signature, the gateway's status. */
+export function verifySavedCertificate(request: CertificateNumberRequest): Promise<Verification> {
+  return call('verify_saved_certificate', request);
+}
+
+/** 验真 of an image file picked in the system's file dialog; `null` when cancelled. */
+export function verifyCertificateFile(request: DialogTexts): Promise<Verification | null> {
+  return call('verify_certificate_file', request);
+}
+
+/** "Save as…" through the system's save dialog; the path written, or `null` when cancelled. */
+export function saveCertificateAs(request: SaveAsRequest): Promise<string | null> {
+  return call('save_certificate_as', request);
+}
+
+/** Opens the file manager at the saved certificate. */
+export function showCertificateInFolder(request: CertificateNumberRequest): Promise<null> {
+  return call('show_certificate_in_folder', request);
+}
+
+/** Copies the certificate image to the clipboard. */
+export function copyCertificateImage(request: CertificateNumberRequest): Promise<null> {
+  return call('copy_certificate_image', request);
 }
 
 /**

@@ -2,11 +2,16 @@
 
 import { createRouter, type RouteRecordRaw, type RouterHistory } from 'vue-router';
 
+import CertificateScreen from './screens/gallery/CertificateScreen.vue';
+import GalleryScreen from './screens/gallery/GalleryScreen.vue';
 import HomeScreen from './screens/home/HomeScreen.vue';
 import IdentityScreen from './screens/identity/IdentityScreen.vue';
 import PaidScreen from './screens/paid/PaidScreen.vue';
 import PayScreen from './screens/pay/PayScreen.vue';
 import PayablesScreen from './screens/payables/PayablesScreen.vue';
+import PeopleScreen from './screens/people/PeopleScreen.vue';
+import SettingsScreen from './screens/settings/SettingsScreen.vue';
+import VerifyScreen from './screens/verify/VerifyScreen.vue';
 import { useJourneyStore } from './stores/journey';
 
 export const routes: RouteRecordRaw[] = [
@@ -21,6 +26,11 @@ export const routes: RouteRecordRaw[] = [
   },
   { path: '/pay/:declarationId', name: 'pay', component: PayScreen, props: true },
   { path: '/paid/:orderId', name: 'paid', component: PaidScreen, props: true },
+  { path: '/certificates', name: 'gallery', component: GalleryScreen },
+  { path: '/certificates/:number', name: 'certificate', component: CertificateScreen, props: true },
+  { path: '/verify', name: 'verify', component: VerifyScreen },
+  { path: '/settings', name: 'settings', component: SettingsScreen },
+  { path: '/people', name: 'people', component: PeopleScreen },
   { path: '/:unknown(.*)*', redirect: { name: 'home' } },
 ];
 

@@ -16,7 +16,9 @@ export type AppOnlyErrorCode =
   | 'certificate_invalid'
   | 'render_failed'
   | 'save_failed'
-  | 'journal_failed';
+  | 'journal_failed'
+  | 'read_failed'
+  | 'copy_failed';
 
 /** Every code a command can reject with. */
 export type AppErrorCode = ErrorCode | AppOnlyErrorCode;
@@ -170,25 +172,109 @@ export interface CertificateLine {
   amount: Money;
 }
 
-/** A 缴费证明 issued by the gateway, checked, rendered and saved by the shell. */
-export interface IssuedCertificate {
-  certificate: {
-    number: string;
-    order_id: string;
-    ticket_number: string;
-    name_masked: string;
-    id_number_masked: string;
-    lines: CertificateLine[];
-    total: Money;
-    issued_on: string;
-    tax_office: string;
-    status: CertificateStatus;
-  };
-  /** Where the PNG was saved (Pictures/社保缴费助手/...). */
+/** A 缴费证明 as the gateway issued it (masked holder). */
+export interface PaymentCertificate {
+  number: string;
+  order_id: string;
+  ticket_number: string;
+  name_masked: string;
+  id_number_masked: string;
+  lines: CertificateLine[];
+  total: Money;
+  issued_on: string;
+  tax_office: string;
+  status: CertificateStatus;
+}
+
+/** A certificate saved on this device. */
+export interface SavedCertificate {
+  certificate: PaymentCertificate;
+  /** Where the first page was saved (Pictures/社保缴费助手/... on desktop). */
   path: string;
   file_name: string;
+  /** Every page's location, the first one included. */
+  pages: string[];
+}
+
+/** A 缴费证明 issued by the gateway, checked, rendered and saved by the shell. */
+export interface IssuedCertificate extends SavedCertificate {
   /** The saved PNG as a data URL. */
   image: string;
+}
+
+/** A saved certificate drawn again from its stored data. */
+export interface CertificateImages extends SavedCertificate {
+  /** Every page as a PNG data URL. */
+  images: string[];
+}
+
+/** One row of the saved certificates (已保存的证明): masked holder only. */
+export interface GalleryEntry {
+  number: string;
+  name_masked: string;
+  total: Money;
+  period_start: YearMonth | null;
+  period_end: YearMonth | null;
+  issued_on: string;
+  file_name: string;
+  path: string;
+  pages: number;
+  /** Unix seconds. */
+  saved_at: number;
+}
+
+export interface CertificateNumberRequest {
+  number: string;
+}
+
+/** The texts of a native file dialog, in the UI's language. */
+export interface DialogTexts {
+  title: string;
+  filter_name: string;
+}
+
+export interface SaveAsRequest extends CertificateNumberRequest, DialogTexts {}
+
+/** What 验真 found. */
+export type Verdict =
+  | 'valid'
+  | 'refunded'
+  | 'superseded'
+  | 'not_found'
+  | 'status_unavailable'
+  | 'tampered'
+  | 'unknown_key'
+  | 'not_a_certificate'
+  | 'no_qr_code';
+
+export interface Verification {
+  verdict: Verdict;
+  /** The signed payload's fields: present only when its signature verified. */
+  number: string | null;
+  amount: Money | null;
+  period_start: YearMonth | null;
+  period_end: YearMonth | null;
+  issued_on: string | null;
+  key_index: number | null;
+  /** The verification origin written in the QR (lower case). */
+  verify_origin: string | null;
+  /** The origin is this machine's own address: a phone scanning the QR cannot reach it. */
+  origin_local_only: boolean;
+}
+
+/** A person remembered on this device (masked). */
+export interface RememberedPerson extends Person {
+  person_id: string;
+  current: boolean;
+}
+
+export interface PersonRequest {
+  person_id: string;
+}
+
+export interface SignOutRequest {
+  /** The current person when absent. */
+  person_id?: string;
 }
 
 export interface DeclarationList {
@@ -261,6 +347,8 @@ export interface Settings {
   gateway: GatewaySetting;
   language: 'zh-CN' | 'en';
   large_text: boolean;
+  /** The first-start privacy notice was read and accepted. */
+  privacy_accepted: boolean;
 }
 
 export interface SavedSettings {

@@ -29,6 +29,10 @@ const en: Messages = {
     home: 'Back to home',
     loading: 'Loading…',
     switchLocale: '中文',
+    back: 'Back',
+    cancel: 'Cancel',
+    ok: 'OK',
+    loadFailed: 'Could not load',
   },
   shell: {
     sandboxBanner: 'Demo environment · simulated date {date} · all data is fictional',
@@ -71,6 +75,193 @@ const en: Messages = {
       'If you find it hard to assess and pay on your own, staff at collecting bank branches, district offices, community service centres and neighbourhood committees can guide you.',
     equalValidity:
       'Receipts from the 我的宁夏 app, self-service terminals at tax service halls and collecting bank branches are as valid as those issued at a tax service counter: all are legal receipts for reimbursement, bookkeeping and "4050" subsidy applications.',
+  },
+  nav: {
+    gallery: 'Saved certificates',
+    galleryHint: 'Certificates saved on this device: view, save a copy, verify',
+    verify: 'Verify a certificate',
+    verifyHint: 'Check an image or a saved certificate: signature and status',
+    settings: 'Settings',
+    settingsHint: 'Language, large text, gateway, clear this device',
+    people: 'Payers',
+    peopleHint: 'Switch between family members, add a payer, sign out',
+    currentPerson: 'Current payer: {name} ({number})',
+    noPerson: 'No payer confirmed yet',
+  },
+  channels: {
+    title: 'Other ways to pay',
+    intro:
+      'Each of these channels takes flexible workers’ contributions; the receipts they issue are equally valid.',
+    taxApp: {
+      name: 'Ningxia Tax app (宁夏税务)',
+      tip: 'Tax services → Mobile tax → at the bottom, 灵活就业人员社会保险查询缴纳; the “declare and pay package” is recommended. Also reachable from the 我的宁夏 app.',
+    },
+    myNingxia: {
+      name: '我的宁夏 app',
+      tip: 'Home → 一件事一次办 → 灵活就业人员参保核定与缴费. After the assessment succeeds, press 传输 (transmit); about 15 minutes later open 养老保险缴费 → 本人缴费. The result is under 我的 → 我的个人专属 → 我的缴费.',
+    },
+    bankApps: {
+      name: 'Mobile banking apps',
+      tip: 'Postal Savings, Shizuishan, Yellow River, China Merchants and China Construction Bank apps: Living payments → social insurance. Assess by searching 电子社保卡 → local services → Ningxia HR app; wait 5–10 minutes before paying.',
+    },
+    wechat: {
+      name: 'WeChat city services',
+      tip: 'WeChat: Me → Services (Pay) → City services → Social insurance, choose 宁夏社保缴费, then flexible-worker pension or medical insurance.',
+    },
+    terminals: {
+      name: 'Bank branches and self-service terminals',
+      tip: 'Self-service payment machines at branches of ABC, Bank of Communications, China Merchants, CCB, Postal Savings, Yellow River, Shizuishan and Bank of Ningxia, or in the tax hall; identify with your own ID card or face recognition plus an SMS code.',
+    },
+    taxHall: {
+      name: 'Tax service hall',
+      tip: 'Have your contributions assessed at the social-security office where you are insured (ID card or social security card), then pay at the local tax hall by card (POS), WeChat, Alipay, UnionPay QuickPass or cash.',
+    },
+    paymentTip:
+      'Alipay and WeChat payments need a linked bank card: Huabei, Yu’ebao, the Alipay balance and WeChat Change cannot be used.',
+  },
+  gallery: {
+    title: 'Saved certificates',
+    loading: 'Reading the saved certificates…',
+    empty: 'No certificate saved yet',
+    emptyHint: 'A payment certificate issued after paying is saved to the album and listed here.',
+    loadFailed: 'Could not read them',
+    number: 'Certificate number',
+    period: 'Fee period',
+    amount: 'Amount',
+    issuedOn: 'Issued on',
+    holder: 'Payer',
+    pages: '{count} pages',
+    open: 'View',
+    detailTitle: 'Payment certificate',
+    rendering: 'Drawing the certificate again…',
+    imageAlt: 'Payment certificate image (page {page})',
+    savedAt: 'Saved at: {path}',
+    saveAs: 'Save as…',
+    showInFolder: 'Show in folder',
+    copy: 'Copy image',
+    copied: 'Copied to the clipboard',
+    savedAs: 'Saved a copy to {path}',
+    verify: 'Verify',
+    dialogTitle: 'Save the payment certificate',
+    filterName: 'PNG image',
+  },
+  verify: {
+    title: 'Verify a certificate',
+    intro:
+      'Reads the QR code on the certificate, checks its signature with the certificate keys this app trusts, then asks the gateway for the certificate’s status.',
+    chooseFile: 'Choose an image file',
+    chooseSaved: 'Choose a saved certificate',
+    noSaved: 'No certificate has been saved on this device yet.',
+    checking: 'Verifying…',
+    dialogTitle: 'Choose the certificate image to verify',
+    filterName: 'Images',
+    resultTitle: 'Result',
+    verdicts: {
+      valid: 'Genuine and valid',
+      refunded: 'Refunded',
+      superseded: 'Replaced',
+      not_found: 'Not issued here',
+      status_unavailable: 'Signature valid, status unknown',
+      tampered: 'Certificate altered',
+      unknown_key: 'Unknown signing key',
+      not_a_certificate: 'Not a payment certificate',
+      no_qr_code: 'No QR code found',
+    },
+    explanations: {
+      valid: 'The QR signature verifies and the gateway confirms this certificate is valid.',
+      refunded:
+        'The signature verifies, but this payment was refunded: the certificate is no longer valid.',
+      superseded:
+        'The signature verifies, but a newly issued certificate replaced this one; use the new one.',
+      not_found:
+        'The signature verifies, but the gateway never issued a certificate with this content.',
+      status_unavailable:
+        'The signature verifies, but the gateway could not be asked for the status right now; try again later.',
+      tampered:
+        'The QR content does not match its signature: the certificate may have been altered and is not proof of payment.',
+      unknown_key:
+        'The QR is signed with a key that is not among the keys this app trusts, so it cannot be checked.',
+      not_a_certificate:
+        'The QR code in the image is not a payment certificate’s (a payment QR, for example).',
+      no_qr_code:
+        'No readable QR code in the image, or the file is not an image. Choose a payment certificate image.',
+    },
+    number: 'Certificate number',
+    amount: 'Amount',
+    period: 'Fee period',
+    issuedOn: 'Issued on',
+    keyIndex: 'Signing key number',
+    origin: 'Verification address',
+    originLocalOnly:
+      'This is the demo environment’s address on this computer (127.0.0.1): it opens only here, a phone scanning the QR cannot reach it. Verify in this app instead.',
+    again: 'Verify another',
+  },
+  settings: {
+    title: 'Settings',
+    loading: 'Reading the settings…',
+    display: 'Display',
+    language: 'Language',
+    languages: {
+      'zh-CN': '简体中文',
+      en: 'English',
+    },
+    largeText: 'Large text',
+    largeTextHint: 'Bigger text and buttons',
+    gateway: 'Gateway',
+    sandbox: 'Demo environment (built in)',
+    remote: 'Remote gateway',
+    origin: 'Gateway address',
+    originPlaceholder: 'https://gw.example.cn',
+    keys: 'Trusted keys (JSON)',
+    keysPlaceholder: 'Paste what the gateway serves at /.well-known/shebao-keys',
+    keysInvalid: 'The keys are not valid JSON; paste the whole key set.',
+    gatewayNote:
+      'After switching gateway, payers confirmed on the old one must confirm again; the new address is used from the next start.',
+    saveGateway: 'Save gateway',
+    saved: 'Saved',
+    restartNeeded: 'Saved. Restart the app to use the new gateway.',
+    privacyTitle: 'Privacy',
+    showPrivacy: 'Read the privacy notice',
+    clearDevice: 'Clear this device',
+    clearDeviceHint:
+      'Signs out every payer and deletes this device’s key, request journal, saved-certificate list and logs',
+    clearConfirmTitle: 'Clear this device?',
+    clearConfirmMessage:
+      'This device’s registration is revoked at the gateway first; then every payer is signed out; the device key and identity tokens leave the system keyring; the request journal, the list of saved certificates and the logs are deleted. You will have to confirm your identity again, and an unfinished payment can no longer be resumed on this device. Certificate images in the album are kept.',
+    clearConfirm: 'Clear',
+    cleared: 'This device was cleared and its old registration revoked at the gateway',
+    clearedNotRevoked:
+      'This device was cleared, but the gateway could not be reached, so its old registration was not revoked. Sign in to your natural-person account on another device and revoke it under “My devices”.',
+  },
+  people: {
+    title: 'Payers',
+    loading: 'Reading the payers…',
+    empty: 'No payer confirmed on this device yet',
+    emptyHint: 'After confirming an identity the payer is kept on this device to switch to later.',
+    current: 'Current',
+    switch: 'Switch',
+    switched: 'Switched to {name}',
+    signOut: 'Sign out',
+    signOutConfirmTitle: 'Sign this payer out?',
+    signOutConfirmMessage:
+      '{name}’s identity token is deleted from this device; they will have to confirm again next time. Payments made and saved certificates are not affected.',
+    signedOut: 'Signed out',
+    add: 'Add a payer',
+    sessionOnly: 'The system keyring is unavailable, so payers cannot be kept on this device.',
+  },
+  privacy: {
+    title: 'Privacy notice',
+    intro: 'Before you start: how this app handles your information.',
+    collectedTitle: 'What is collected',
+    collected:
+      'The name, document type, document number and captcha you enter to confirm an identity, sent only to the tax authority for that confirmation. Paying sends only the numbers a declaration and a payment need; bank card details are entered on the payment channel’s page, never here.',
+    keptTitle: 'Where it is kept',
+    kept: 'Identity tokens, the device key and the masked name and number are kept in the system keyring; the request journal, the list of saved certificates and the settings in this app’s data folder; certificate images in the album (Pictures / 社保缴费助手). The full name and number are never stored on this device, nor written to the logs.',
+    clearTitle: 'How to clear it',
+    clear:
+      'Settings → Clear this device deletes everything this app keeps on the device at once; Payers signs out one payer. Delete images from the album itself.',
+    accept: 'Agree and continue',
+    close: 'Close',
   },
   identity: {
     title: 'Confirm identity',
@@ -205,6 +396,7 @@ const en: Messages = {
     certificateVerified:
       'The QR code on the certificate passed the signature check; anyone can scan it to verify.',
     certificatePreviewAlt: 'Preview of the payment certificate',
+    openGallery: 'Open the saved certificates',
     missing: 'This payment was not found. Please start again from the home page.',
   },
   errors: {
@@ -276,6 +468,8 @@ const en: Messages = {
       'The certificate image could not be made. Try again later; if it persists, call 12366.',
     save_failed:
       'The certificate could not be saved. Check that the Pictures folder is writable, then try again.',
+    read_failed: 'The chosen file could not be read; check that it exists and can be opened.',
+    copy_failed: 'Could not copy to the clipboard; use “Save as…” instead.',
     journal_failed:
       'The app could not write its local record of this step, so it did not send it (to avoid paying twice). Check the free disk space and try again.',
     unknown: 'That did not work (code {code}). Try again later; if it persists, call 12366.',

@@ -5,7 +5,7 @@
 
 import { mockIPC } from '@tauri-apps/api/mocks';
 
-import type { AppInfo, IdTypeInfo, Payable, PayableList, Person } from '../types';
+import type { AppInfo, IdTypeInfo, Payable, PayableList, Person, Settings } from '../types';
 
 type Handler = (request: Record<string, unknown> | undefined) => unknown;
 
@@ -51,6 +51,14 @@ export const documentTypes: IdTypeInfo[] = [
   { id_type: 'passport', display_name_zh: '护照' },
 ];
 
+/** Settings of a device whose user accepted the privacy notice, in Chinese. */
+export const acceptedSettings: Settings = {
+  gateway: { kind: 'sandbox' },
+  language: 'zh-CN',
+  large_text: false,
+  privacy_accepted: true,
+};
+
 export const oneMonthDue: PayableList = { items: [pensionJune], total: '991.00' };
 
 export function installFakeBackend(handlers: Record<string, Handler> = {}): FakeBackend {
@@ -64,6 +72,8 @@ export function installFakeBackend(handlers: Record<string, Handler> = {}): Fake
     list_unpaid_declarations: () => ({ items: [] }),
     id_types: () => documentTypes,
     pending_outcomes: () => [],
+    get_settings: () => acceptedSettings,
+    remembered_people: () => [],
     check_id_number: (request) => ({
       valid: true,
       normalized: String(request?.id_number ?? '').toUpperCase(),

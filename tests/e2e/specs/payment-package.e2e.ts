@@ -426,6 +426,95 @@ describe('申报缴款套餐: identity → payables → declaration → UnionPay
     },
   );
 
+  step(
+    '7b. saved certificates: the gallery lists it and draws it again from stored data',
+    async () => {
+      const number = await testId('certificate').getAttribute('data-number');
+      await testId('open-gallery').click();
+      const entry = testId('gallery-entry');
+      await entry.waitForDisplayed({
+        timeout: 20_000,
+        timeoutMsg: 'the gallery lists the saved certificate: [data-testid=gallery-entry]',
+      });
+      const entries = await $$(byTestId('gallery-entry'));
+      assert.equal(entries.length, 1, 'one certificate saved in this run');
+      assert.equal(await entry.getAttribute('data-number'), number, 'the gallery lists its number');
+      const listed = await $('body').getText();
+      assert.ok(!listed.includes(person.name), 'the gallery shows no full name');
+      await artifacts.screenshot('gallery');
+
+      await entry.click();
+      await testId('certificate-image').waitForDisplayed({
+        timeout: 60_000,
+        timeoutMsg: 'the saved certificate is drawn again: [data-testid=certificate-image]',
+      });
+      await testId('certificate-actions').waitForDisplayed();
+      await artifacts.screenshot('gallery-certificate');
+    },
+  );
+
+  step(
+    '7c. 验真 of the saved certificate: signature and gateway status valid, origin local',
+    async () => {
+      const number = await testId('certificate-detail').getAttribute('data-number');
+      await testId('certificate-verify').click();
+      const result = testId('verify-result');
+      await result.waitForDisplayed({
+        timeout: 60_000,
+        timeoutMsg: '验真 shows a verdict: [data-testid=verify-result]',
+      });
+      assert.equal(await result.getAttribute('data-verdict'), 'valid', 'the verdict is valid');
+      await expect(testId('verify-verdict')).toHaveText('真实有效');
+      await expect(testId('verify-number')).toHaveText(number ?? '');
+      await testId('verify-local-only').waitForDisplayed({
+        timeoutMsg: 'the app says the sandbox verification origin reaches only this machine',
+      });
+      await artifacts.screenshot('verify-valid');
+    },
+  );
+
+  step('7d. settings: the language switches every text to English and back', async () => {
+    await $('.van-nav-bar__left').click();
+    await testId('open-settings').waitForClickable({ timeout: 10_000 });
+    await testId('open-settings').click();
+    const english = testId('settings-language-en');
+    await english.waitForClickable({ timeout: 20_000 });
+    await artifacts.screenshot('settings');
+    await english.click();
+    await browser.waitUntil(async () => (await $('body').getText()).includes('Large text'), {
+      timeout: 10_000,
+      timeoutMsg: 'after choosing English the settings screen reads "Large text"',
+    });
+    await artifacts.screenshot('settings-en');
+    await $('.van-nav-bar__left').click();
+    await testId('open-package').waitForDisplayed({ timeout: 10_000 });
+    await expect(testId('open-settings')).toHaveText('Settings', { containing: true });
+    await artifacts.screenshot('home-en');
+
+    await testId('open-settings').click();
+    await testId('settings-language-zh-CN').waitForClickable({ timeout: 20_000 });
+    await testId('settings-language-zh-CN').click();
+    await browser.waitUntil(async () => (await $('body').getText()).includes('长辈模式'), {
+      timeout: 10_000,
+      timeoutMsg: 'back in Chinese the settings screen reads 长辈模式',
+    });
+
+    // 长辈模式: the whole column is zoomed (the screenshot shows it), and back when turned off.
+    await testId('settings-large-text').click();
+    await browser.waitUntil(
+      async () => (await $('html').getAttribute('class'))?.includes('large-text') ?? false,
+      { timeout: 10_000, timeoutMsg: '长辈模式 puts the large-text class on the page' },
+    );
+    await artifacts.screenshot('settings-large-text');
+    // WebKitWebDriver places clicks without the CSS zoom, so this one goes through the DOM.
+    const toggle = await testId('settings-large-text');
+    await browser.execute((element) => (element as unknown as HTMLElement).click(), toggle);
+    await browser.waitUntil(
+      async () => !((await $('html').getAttribute('class')) ?? '').includes('large-text'),
+      { timeout: 10_000, timeoutMsg: '长辈模式 turns off again' },
+    );
+  });
+
   it('8. privacy: no full ID number or name in the app data dir (logs included) or in its console output', async () => {
     assert.ok(dataDir && existsSync(dataDir), 'SHEBAO_DATA_DIR exists');
     await browser.pause(1500);
