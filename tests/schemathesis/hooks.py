@@ -38,6 +38,8 @@ SUMMARY_PATH = os.environ.get("SHEBAO_SCHEMATHESIS_SUMMARY")
 MA_XIAOYAN = ("马小燕", "640104199003150022")
 WANG_JIANGUO = ("王建国", "64020219850720001X")
 MA_FUHAI = ("马福海", "64030319781108003X")
+ZHANG_XIAOMEI = ("张晓梅", "640104199003150049")  # in the population register, not insured
+CHEN_JIAXIN = ("陈嘉欣", "810000199203050027", "residence_permit_hmt")
 TEST_CARD = "6222020000000000000"
 # Operations whose realised case can succeed only once (the sandbox has one payable per
 # person); after their first 2xx they are left as generated.
@@ -45,6 +47,9 @@ CONSUMING = {
     "POST /v1/declarations",
     "POST /v1/payment-orders",
     "POST /sandbox/unionpay/cashier/{attempt_id}",
+    "POST /v1/registrations",
+    "POST /v1/assessments",
+    "POST /v1/declarations/{declaration_id}/void",
 }
 
 _lock = threading.RLock()
@@ -117,6 +122,15 @@ class World:
         self.other = self.confirm(MA_FUHAI)
         declaration = self.declare(self.other, self.payable_ids(self.other))
         self.attempt_to_pay = self.attempt(self.other, self.order(self.other, declaration["id"]))["id"]
+        # 张晓梅: confirmed, not insured, for the registration.
+        self.unregistered = self.confirm(ZHANG_XIAOMEI)
+        # 马小燕's April, assessed (and in transmission) for the assessment query.
+        assessed = self.call("POST", "/v1/assessments", assessment("2025-04"), self.payer, True)
+        assert assessed.status_code == 201, assessed.text
+        self.assessment = assessed.json()["id"]
+        # 陈嘉欣: a declaration without a payment order, for the void.
+        self.voider = self.confirm(CHEN_JIAXIN)
+        self.voidable = self.declare(self.voider, self.payable_ids(self.voider))["id"]
 
     def call(self, method, target, body=None, token=None, idempotent=False):
         """A signed call; an idempotent one is remembered (key and body) for `replay`."""
@@ -143,7 +157,7 @@ class World:
         captcha_id, answer = self.captcha()
         return {
             "name": person[0],
-            "id_type": "resident_id_card",
+            "id_type": person[2] if len(person) > 2 else "resident_id_card",
             "id_number": person[1],
             "captcha_id": captcha_id,
             "captcha_answer": answer,
@@ -186,6 +200,11 @@ class World:
         key, body, token = self.sent[(method, target)]
         case.body = body
         case.headers = {**(case.headers or {}), "Idempotency-Key": key, "Identity-Token": token}
+
+
+def assessment(start_month: str) -> dict:
+    """A monthly pension assessment at the lowest grade."""
+    return {"items": ["pension"], "grade": "0.60", "period_type": "monthly", "start_month": start_month}
 
 
 _world: World | None = None
@@ -243,6 +262,15 @@ def realise(case, operation: str, w: World) -> None:
     elif operation == "POST /sandbox/unionpay/cashier/{attempt_id}":
         params["attempt_id"] = w.attempt_to_pay
         case.body = {"source": "bank_card", "card_number": TEST_CARD}
+    elif operation == "POST /v1/registrations":
+        case.body = {}
+    elif operation == "POST /v1/assessments":
+        case.body = assessment("2025-05")
+    elif operation == "GET /v1/assessments/{assessment_id}":
+        params["assessment_id"] = w.assessment
+    elif operation == "POST /v1/declarations/{declaration_id}/void":
+        params["declaration_id"] = w.voidable
+        case.body = {"reason": "申报有误"}
     if params:
         case.path_parameters = params
 
@@ -268,6 +296,16 @@ def before_call(context, case, kwargs):
                 "GET /v1/certificates/{number}",
             )
             headers["Identity-Token"] = w.payer if payer_owned else w.person
+            # The person each of these operations can succeed for.
+            owner = {
+                "POST /v1/registrations": w.unregistered,
+                "POST /v1/assessments": w.payer,
+                "GET /v1/assessments/{assessment_id}": w.payer,
+                "GET /v1/insured-info": w.payer,
+                "POST /v1/declarations/{declaration_id}/void": w.voider,
+            }.get(operation)
+            if owner:
+                headers["Identity-Token"] = owner
         # A few go out unsigned (or with whatever was generated) to exercise the refusals.
         if realised or random.random() < 0.9:
             kwargs["auth"] = w.signer

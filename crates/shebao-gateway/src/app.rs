@@ -23,7 +23,9 @@ use utoipa_axum::routes;
 use crate::error::{ApiError, REQUEST_ID};
 use crate::idempotency::idempotent;
 use crate::ids;
-use crate::routes::{certificates, health, identity, notifications, payments, public, verify};
+use crate::routes::{
+    certificates, health, identity, notifications, payments, process, public, verify,
+};
 use crate::signed::{BODY_LIMIT, signed};
 use crate::state::AppState;
 use crate::{metrics, openapi};
@@ -82,10 +84,15 @@ fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
     let signed_routes = OpenApiRouter::new()
         .routes(routes!(identity::new_captcha))
         .routes(routes!(identity::confirm))
+        .routes(idempotent(routes!(process::register)))
+        .routes(routes!(process::insured))
+        .routes(idempotent(routes!(process::assess)))
+        .routes(routes!(process::assessment))
         .routes(routes!(payments::payables))
         .routes(idempotent(routes!(payments::declare)))
         .routes(routes!(payments::declarations))
         .routes(routes!(payments::declaration))
+        .routes(idempotent(routes!(process::void_declaration)))
         .routes(idempotent(routes!(payments::create_order)))
         .routes(routes!(payments::order))
         .routes(idempotent(routes!(payments::create_attempt)))

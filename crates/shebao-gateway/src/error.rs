@@ -6,8 +6,8 @@ use std::borrow::Cow;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use shebao_core::ErrorCode;
 use shebao_core::wire::Problem;
+use shebao_core::{Amount, ErrorCode};
 
 tokio::task_local! {
     /// The id of the request being answered, set by the request-id middleware so that an error
@@ -25,6 +25,8 @@ pub struct ApiError {
     detail: Cow<'static, str>,
     server_time: Option<i64>,
     fields: Option<Vec<String>>,
+    range: Option<(Amount, Amount)>,
+    ready_at: Option<(String, u64)>,
 }
 
 impl ApiError {
@@ -34,6 +36,8 @@ impl ApiError {
             detail: detail.into(),
             server_time: None,
             fields: None,
+            range: None,
+            ready_at: None,
         }
     }
 
@@ -64,6 +68,19 @@ impl ApiError {
         self
     }
 
+    /// The allowed range of a refused amount (`base_out_of_range`): `min` and `max`.
+    pub fn with_range(mut self, min: Amount, max: Amount) -> Self {
+        self.range = Some((min, max));
+        self
+    }
+
+    /// When what was asked for will be ready (`assessment_not_ready`): `ready_at` (RFC 3339)
+    /// and `retry_after` (seconds from now).
+    pub fn with_ready_at(mut self, ready_at: String, retry_after: u64) -> Self {
+        self.ready_at = Some((ready_at, retry_after));
+        self
+    }
+
     fn problem(&self) -> Problem {
         Problem {
             type_uri: format!("{TYPE_BASE}{}", self.code.as_str()),
@@ -73,10 +90,10 @@ impl ApiError {
             detail: self.detail.clone().into_owned(),
             request_id: REQUEST_ID.try_with(Clone::clone).unwrap_or_default(),
             server_time: self.server_time,
-            retry_after: None,
-            min: None,
-            max: None,
-            ready_at: None,
+            retry_after: self.ready_at.as_ref().map(|(_, seconds)| *seconds),
+            min: self.range.map(|(min, _)| min),
+            max: self.range.map(|(_, max)| max),
+            ready_at: self.ready_at.as_ref().map(|(at, _)| at.clone()),
             fields: self.fields.clone(),
         }
     }

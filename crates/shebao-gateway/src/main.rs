@@ -102,6 +102,16 @@ struct ServeFlags {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     policy: Option<PathBuf>,
+    /// The social insurance agency (经办机构) new registrations are made with. Unset: the
+    /// sandbox's demonstration agency, or the policy region's agency outside sandbox mode.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agency: Option<String>,
+    /// Seconds from an assessment to the end of its transmission (传输) to the tax side
+    /// (default 3 in sandbox mode, 600 otherwise; 300–900 in reality).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transmission_delay_seconds: Option<u64>,
 }
 
 /// Every setting, as the file, the environment and the flags give it.
@@ -124,11 +134,15 @@ struct Settings {
     verify_origin: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     policy: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transmission_delay_seconds: Option<u64>,
 }
 
 /// The setting names, which are also the file's keys and (upper-cased, prefixed) the
 /// environment variables.
-const SETTING_NAMES: [&str; 8] = [
+const SETTING_NAMES: [&str; 10] = [
     "database_url",
     "database_max_connections",
     "bind",
@@ -137,6 +151,8 @@ const SETTING_NAMES: [&str; 8] = [
     "tax_office",
     "verify_origin",
     "policy",
+    "agency",
+    "transmission_delay_seconds",
 ];
 
 /// File, then environment, then flags.
@@ -248,6 +264,10 @@ async fn serve(database: Database, settings: Settings) -> ExitCode {
         tax_office: settings.tax_office,
         verify_origin: settings.verify_origin,
         policy_path: settings.policy,
+        agency: settings.agency,
+        transmission_delay: settings
+            .transmission_delay_seconds
+            .map(std::time::Duration::from_secs),
     })
     .await
     {

@@ -35,6 +35,7 @@ pub const IDENTITY_TOKEN: &str = "identity_token";
         (name = "operations", description = "Health, readiness, metrics, this document (unsigned)"),
         (name = "public", description = "Unsigned protocol endpoints: key set, enrollment, certificate verification"),
         (name = "identity", description = "Captchas and identity confirmation (signed)"),
+        (name = "process", description = "Registration, insured information, assessment and its transmission, declaration void (signed, identity token)"),
         (name = "payments", description = "Payables, declarations, payment orders and attempts (signed, identity token)"),
         (name = "certificates", description = "Payment certificates (signed, identity token)"),
         (name = "channels", description = "Payment channels notifying the gateway (channel-signed)"),
