@@ -25,7 +25,16 @@ pub struct ApiError {
     detail: Cow<'static, str>,
     server_time: Option<i64>,
     fields: Option<Vec<String>>,
+    /// Boxed so that the error stays small: few refusals carry these.
+    extra: Option<Box<Extra>>,
+}
+
+/// Problem members only some refusals carry.
+#[derive(Debug, Clone, Default)]
+struct Extra {
+    /// `min` and `max` of a refused amount.
     range: Option<(Amount, Amount)>,
+    /// `ready_at` (RFC 3339) and `retry_after` (seconds).
     ready_at: Option<(String, u64)>,
 }
 
@@ -36,8 +45,7 @@ impl ApiError {
             detail: detail.into(),
             server_time: None,
             fields: None,
-            range: None,
-            ready_at: None,
+            extra: None,
         }
     }
 
@@ -70,18 +78,21 @@ impl ApiError {
 
     /// The allowed range of a refused amount (`base_out_of_range`): `min` and `max`.
     pub fn with_range(mut self, min: Amount, max: Amount) -> Self {
-        self.range = Some((min, max));
+        self.extra.get_or_insert_default().range = Some((min, max));
         self
     }
 
     /// When what was asked for will be ready (`assessment_not_ready`): `ready_at` (RFC 3339)
     /// and `retry_after` (seconds from now).
     pub fn with_ready_at(mut self, ready_at: String, retry_after: u64) -> Self {
-        self.ready_at = Some((ready_at, retry_after));
+        self.extra.get_or_insert_default().ready_at = Some((ready_at, retry_after));
         self
     }
 
     fn problem(&self) -> Problem {
+        let extra = self.extra.as_deref();
+        let range = extra.and_then(|extra| extra.range);
+        let ready_at = extra.and_then(|extra| extra.ready_at.clone());
         Problem {
             type_uri: format!("{TYPE_BASE}{}", self.code.as_str()),
             title: title(self.code),
@@ -90,10 +101,10 @@ impl ApiError {
             detail: self.detail.clone().into_owned(),
             request_id: REQUEST_ID.try_with(Clone::clone).unwrap_or_default(),
             server_time: self.server_time,
-            retry_after: self.ready_at.as_ref().map(|(_, seconds)| *seconds),
-            min: self.range.map(|(min, _)| min),
-            max: self.range.map(|(_, max)| max),
-            ready_at: self.ready_at.as_ref().map(|(at, _)| at.clone()),
+            retry_after: ready_at.as_ref().map(|(_, seconds)| *seconds),
+            min: range.map(|(min, _)| min),
+            max: range.map(|(_, max)| max),
+            ready_at: ready_at.map(|(at, _)| at),
             fields: self.fields.clone(),
         }
     }

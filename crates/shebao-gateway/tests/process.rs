@@ -2,6 +2,8 @@
 //! (参保登记), the insured-information query (参保信息查询), assessment (核定) and its
 //! transmission (传输), and declaration void (申报作废), with every refusal.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::time::Duration;

@@ -379,7 +379,8 @@ impl Store {
         id: &str,
         now: i64,
     ) -> Result<Option<AssessmentRecord>, sqlx::Error> {
-        let rows: Vec<(String, i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
+        type Row = (String, i64, String, String, String, i64, Option<i64>);
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT status, base_fen, period_type, first_month, last_month, assessed_at, \
              transmitted_at FROM assessments WHERE group_id = $1 AND person_id = $2 ORDER BY id",
         )
