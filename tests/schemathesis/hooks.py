@@ -3,8 +3,10 @@
 - Signs every request to an operation whose security names `device_signature`, over the exact
   bytes sent (a requests auth sees the prepared request), per docs/protocol.md.
 - Enrolls a device, confirms fictional people through captchas (the sandbox answer route),
-  pays one order on the sandbox cashier and issues its certificate, so that identity-bound
-  operations have real tokens and ids.
+  pays one order on the sandbox cashier and issues its certificate, assesses a month and leaves
+  a declaration without an order to void, so that identity-bound operations have real tokens
+  and ids; each case carries the token of the person its operation can succeed for (张晓梅, not
+  insured, for the registration).
 - Turns some generated cases into valid ones ("realises" them: real ids, a fresh idempotency
   key, a valid body), every case until its operation has answered a 2xx and a share after
   that, and leaves the rest as generated to fuzz validation and refusals. The sandbox has one
