@@ -3,8 +3,10 @@
 - Signs every request to an operation whose security names `device_signature`, over the exact
   bytes sent (a requests auth sees the prepared request), per docs/protocol.md.
 - Enrolls a device, confirms fictional people through captchas (the sandbox answer route),
-  pays one order on the sandbox cashier and issues its certificate, so that identity-bound
-  operations have real tokens and ids. Registers an account for the payer, logs in (a
+  pays one order on the sandbox cashier and issues its certificate, assesses a month and leaves
+  a declaration without an order to void, so that identity-bound operations have real tokens
+  and ids; each case carries the token of the person its operation can succeed for (张晓梅, not
+  insured, for the registration). Registers an account for the payer, logs in (a
   `Session-Token` for the account operations), and confirms the payer on a second, spare
   device: the device a realised revocation revokes (never the hook's own, which signs
   everything). A realised logout ends a session of its own, never the shared one.
@@ -41,6 +43,8 @@ SUMMARY_PATH = os.environ.get("SHEBAO_SCHEMATHESIS_SUMMARY")
 MA_XIAOYAN = ("马小燕", "640104199003150022")
 WANG_JIANGUO = ("王建国", "64020219850720001X")
 MA_FUHAI = ("马福海", "64030319781108003X")
+ZHANG_XIAOMEI = ("张晓梅", "640104199003150049")  # in the population register, not insured
+CHEN_JIAXIN = ("陈嘉欣", "810000199203050027", "residence_permit_hmt")
 TEST_CARD = "6222020000000000000"
 PHONE = "13800001234"
 PASSWORD = "Shebao-2025"
@@ -50,6 +54,9 @@ CONSUMING = {
     "POST /v1/declarations",
     "POST /v1/payment-orders",
     "POST /sandbox/unionpay/cashier/{attempt_id}",
+    "POST /v1/registrations",
+    "POST /v1/assessments",
+    "POST /v1/declarations/{declaration_id}/void",
 }
 
 _lock = threading.RLock()
@@ -136,6 +143,15 @@ class World:
         self.other = self.confirm(MA_FUHAI)
         declaration = self.declare(self.other, self.payable_ids(self.other))
         self.attempt_to_pay = self.attempt(self.other, self.order(self.other, declaration["id"]))["id"]
+        # 张晓梅: confirmed, not insured, for the registration.
+        self.unregistered = self.confirm(ZHANG_XIAOMEI)
+        # 马小燕's April, assessed (and in transmission) for the assessment query.
+        assessed = self.call("POST", "/v1/assessments", assessment("2025-04"), self.payer, True)
+        assert assessed.status_code == 201, assessed.text
+        self.assessment = assessed.json()["id"]
+        # 陈嘉欣: a declaration without a payment order, for the void.
+        self.voider = self.confirm(CHEN_JIAXIN)
+        self.voidable = self.declare(self.voider, self.payable_ids(self.voider))["id"]
 
     def call(self, method, target, body=None, token=None, idempotent=False, auth=None):
         """A signed call (by the hook's device unless `auth` says otherwise); an idempotent
@@ -172,7 +188,7 @@ class World:
         captcha_id, answer = self.captcha(auth)
         return {
             "name": person[0],
-            "id_type": "resident_id_card",
+            "id_type": person[2] if len(person) > 2 else "resident_id_card",
             "id_number": person[1],
             "captcha_id": captcha_id,
             "captcha_answer": answer,
@@ -226,6 +242,9 @@ SESSION_OPERATIONS = {
 }
 # Realised cases that repeat a setup request under its idempotency key.
 REPLAYED = {"POST /v1/declarations", "POST /v1/payment-orders", "POST /v1/accounts"}
+def assessment(start_month: str) -> dict:
+    """A monthly pension assessment at the lowest grade."""
+    return {"items": ["pension"], "grade": "0.60", "period_type": "monthly", "start_month": start_month}
 
 
 _world: World | None = None
@@ -296,6 +315,15 @@ def realise(case, operation: str, w: World) -> None:
     elif operation == "POST /sandbox/unionpay/cashier/{attempt_id}":
         params["attempt_id"] = w.attempt_to_pay
         case.body = {"source": "bank_card", "card_number": TEST_CARD}
+    elif operation == "POST /v1/registrations":
+        case.body = {}
+    elif operation == "POST /v1/assessments":
+        case.body = assessment("2025-05")
+    elif operation == "GET /v1/assessments/{assessment_id}":
+        params["assessment_id"] = w.assessment
+    elif operation == "POST /v1/declarations/{declaration_id}/void":
+        params["declaration_id"] = w.voidable
+        case.body = {"reason": "申报有误"}
     if params:
         case.path_parameters = params
 
@@ -321,6 +349,16 @@ def before_call(context, case, kwargs):
                 "GET /v1/certificates/{number}",
             )
             headers["Identity-Token"] = w.payer if payer_owned else w.person
+            # The person each of these operations can succeed for.
+            owner = {
+                "POST /v1/registrations": w.unregistered,
+                "POST /v1/assessments": w.payer,
+                "GET /v1/assessments/{assessment_id}": w.payer,
+                "GET /v1/insured-info": w.payer,
+                "POST /v1/declarations/{declaration_id}/void": w.voider,
+            }.get(operation)
+            if owner:
+                headers["Identity-Token"] = owner
         # Generated device lists mostly carry the shared session. Never a generated logout or
         # revocation: schemathesis may reuse ids from earlier answers (the device list names
         # the hook's own device), and either would refuse every later case.

@@ -35,6 +35,11 @@ pub enum ErrorCode {
     BaseOutOfRange,
     PeriodTypeNotAllowed,
     BackPaymentNotAllowed,
+    AlreadyInsured,
+    NotInsured,
+    PeriodAlreadyAssessed,
+    AssessmentNotReady,
+    DeclarationNotVoidable,
     RateLimited,
     IdLength,
     IdCharacters,
@@ -78,6 +83,11 @@ impl ErrorCode {
         Self::BaseOutOfRange,
         Self::PeriodTypeNotAllowed,
         Self::BackPaymentNotAllowed,
+        Self::AlreadyInsured,
+        Self::NotInsured,
+        Self::PeriodAlreadyAssessed,
+        Self::AssessmentNotReady,
+        Self::DeclarationNotVoidable,
         Self::RateLimited,
         Self::IdLength,
         Self::IdCharacters,
@@ -120,6 +130,11 @@ impl ErrorCode {
             Self::BaseOutOfRange => "base_out_of_range",
             Self::PeriodTypeNotAllowed => "period_type_not_allowed",
             Self::BackPaymentNotAllowed => "back_payment_not_allowed",
+            Self::AlreadyInsured => "already_insured",
+            Self::NotInsured => "not_insured",
+            Self::PeriodAlreadyAssessed => "period_already_assessed",
+            Self::AssessmentNotReady => "assessment_not_ready",
+            Self::DeclarationNotVoidable => "declaration_not_voidable",
             Self::RateLimited => "rate_limited",
             Self::IdLength => "id_length",
             Self::IdCharacters => "id_characters",
@@ -152,7 +167,12 @@ impl ErrorCode {
             | Self::DeclarationNotPayable
             | Self::PaymentInProgress
             | Self::CertificateNotAvailable
-            | Self::AccountExists => 409,
+            | Self::AccountExists
+            | Self::AlreadyInsured
+            | Self::NotInsured
+            | Self::PeriodAlreadyAssessed
+            | Self::AssessmentNotReady
+            | Self::DeclarationNotVoidable => 409,
             Self::AccountLocked => 423,
             Self::RateLimited => 429,
             Self::Internal => 500,

@@ -215,6 +215,7 @@ impl ExactSizeIterator for Months {}
 
 /// How an assessment groups months into periods (按月、按季、按年).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodType {
     Monthly,

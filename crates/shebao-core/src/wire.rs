@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::policy::{FigureStatus, InsuranceItem};
-use crate::{Amount, ErrorCode, IdType, YearMonth};
+use crate::{Amount, ErrorCode, IdType, PeriodType, YearMonth};
 
 /// Header names of the protocol.
 pub mod header {
@@ -278,6 +278,117 @@ pub struct Declaration {
     /// a payment to resume rather than start again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_order_id: Option<String>,
+    /// When a voided declaration was voided (申报作废).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voided_at: Option<String>,
+    /// The reason given when it was voided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub void_reason: Option<String>,
+}
+
+/// 申报作废: voids an unpaid declaration without an open payment order; its payables become
+/// payable again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VoidDeclaration {
+    /// Why, in the payer's words: 1 to 200 characters.
+    pub reason: String,
+}
+
+/// 参保登记 + 缴费登记 of the confirmed person as a flexible-employment insured person.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewRegistration {
+    /// The first insured month: not after the current month. Unset: the current month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_month: Option<YearMonth>,
+}
+
+/// Months assessed before the current month and not paid yet (欠费).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Arrear {
+    pub payable_id: String,
+    pub item: InsuranceItem,
+    pub period_start: YearMonth,
+    pub period_end: YearMonth,
+    /// The months of the period before the current month.
+    pub months: u32,
+    /// The monthly base.
+    pub base: Amount,
+    /// Whether a declaration of it waits for payment.
+    pub declared: bool,
+}
+
+/// 参保信息查询: what the registers say about the confirmed person.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InsuredInfo {
+    pub insured: bool,
+    /// The items the person is insured for (empty when not insured).
+    pub items: Vec<InsuranceItem>,
+    /// 经办机构: the social insurance agency the person is registered with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insured_since: Option<YearMonth>,
+    /// The latest month covered by a paid contribution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_through: Option<YearMonth>,
+    /// Assessed months before the current month that are not paid, oldest first.
+    pub arrears: Vec<Arrear>,
+    /// The number of months in `arrears`.
+    pub arrears_months: u32,
+}
+
+/// An assessment's lifecycle: `assessed → transmitting → payable` (传输 to the tax side).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentStatus {
+    Assessed,
+    Transmitting,
+    Payable,
+}
+
+/// 核定: items, base or grade, period type and first month of the person whose identity
+/// token the request carries (for 代他人核定, the family member's own token on this device).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewAssessment {
+    /// Distinct items, each enabled in the policy table.
+    pub items: Vec<InsuranceItem>,
+    /// The monthly base; give this or `grade`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<Amount>,
+    /// A grade (档次) as its share of the average wage, one of the policy table's presets
+    /// (e.g. "0.60"); give this or `base`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]+)?$", example = "0.60"))]
+    pub grade: Option<rust_decimal::Decimal>,
+    pub period_type: PeriodType,
+    /// The first month of the period: a month a period of `period_type` opens with, not
+    /// after the current month.
+    pub start_month: YearMonth,
+}
+
+/// An assessment and the payables it made, priced.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assessment {
+    pub id: String,
+    pub status: AssessmentStatus,
+    pub period_type: PeriodType,
+    pub period_start: YearMonth,
+    pub period_end: YearMonth,
+    /// The monthly base.
+    pub base: Amount,
+    /// One payable per item; `policy_status` marks provisional or unconfirmed figures.
+    pub items: Vec<Payable>,
+    pub total: Amount,
+    pub assessed_at: String,
+    /// When transmission (传输) to the tax side completes and the items become payable.
+    pub ready_at: String,
 }
 
 /// A person's declarations, newest first.

@@ -24,7 +24,8 @@ use crate::error::{ApiError, REQUEST_ID};
 use crate::idempotency::idempotent;
 use crate::ids;
 use crate::routes::{
-    accounts, certificates, devices, health, identity, notifications, payments, public, verify,
+    accounts, certificates, devices, health, identity, notifications, payments, process, public,
+    verify,
 };
 use crate::signed::{BODY_LIMIT, signed};
 use crate::state::AppState;
@@ -84,10 +85,15 @@ fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
     let signed_routes = OpenApiRouter::new()
         .routes(routes!(identity::new_captcha))
         .routes(routes!(identity::confirm))
+        .routes(idempotent(routes!(process::register)))
+        .routes(routes!(process::insured))
+        .routes(idempotent(routes!(process::assess)))
+        .routes(routes!(process::assessment))
         .routes(routes!(payments::payables))
         .routes(idempotent(routes!(payments::declare)))
         .routes(routes!(payments::declarations))
         .routes(routes!(payments::declaration))
+        .routes(idempotent(routes!(process::void_declaration)))
         .routes(idempotent(routes!(payments::create_order)))
         .routes(routes!(payments::order))
         .routes(idempotent(routes!(payments::create_attempt)))

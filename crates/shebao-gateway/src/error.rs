@@ -6,8 +6,8 @@ use std::borrow::Cow;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use shebao_core::ErrorCode;
 use shebao_core::wire::Problem;
+use shebao_core::{Amount, ErrorCode};
 
 tokio::task_local! {
     /// The id of the request being answered, set by the request-id middleware so that an error
@@ -26,6 +26,17 @@ pub struct ApiError {
     server_time: Option<i64>,
     retry_after: Option<u64>,
     fields: Option<Vec<String>>,
+    /// Boxed so that the error stays small: few refusals carry these.
+    extra: Option<Box<Extra>>,
+}
+
+/// Problem members only some refusals carry.
+#[derive(Debug, Clone, Default)]
+struct Extra {
+    /// `min` and `max` of a refused amount.
+    range: Option<(Amount, Amount)>,
+    /// `ready_at` (RFC 3339) and `retry_after` (seconds).
+    ready_at: Option<(String, u64)>,
 }
 
 impl ApiError {
@@ -36,6 +47,7 @@ impl ApiError {
             server_time: None,
             retry_after: None,
             fields: None,
+            extra: None,
         }
     }
 
@@ -73,7 +85,24 @@ impl ApiError {
         self
     }
 
+    /// The allowed range of a refused amount (`base_out_of_range`): `min` and `max`.
+    pub fn with_range(mut self, min: Amount, max: Amount) -> Self {
+        self.extra.get_or_insert_default().range = Some((min, max));
+        self
+    }
+
+    /// When what was asked for will be ready (`assessment_not_ready`): `ready_at` (RFC 3339)
+    /// and `retry_after` (seconds from now, also the `Retry-After` header).
+    pub fn with_ready_at(mut self, ready_at: String, retry_after: u64) -> Self {
+        self.retry_after = Some(retry_after);
+        self.extra.get_or_insert_default().ready_at = Some((ready_at, retry_after));
+        self
+    }
+
     fn problem(&self) -> Problem {
+        let extra = self.extra.as_deref();
+        let range = extra.and_then(|extra| extra.range);
+        let ready_at = extra.and_then(|extra| extra.ready_at.clone());
         Problem {
             type_uri: format!("{TYPE_BASE}{}", self.code.as_str()),
             title: title(self.code),
@@ -83,9 +112,9 @@ impl ApiError {
             request_id: REQUEST_ID.try_with(Clone::clone).unwrap_or_default(),
             server_time: self.server_time,
             retry_after: self.retry_after,
-            min: None,
-            max: None,
-            ready_at: None,
+            min: range.map(|(min, _)| min),
+            max: range.map(|(_, max)| max),
+            ready_at: ready_at.map(|(at, _)| at),
             fields: self.fields.clone(),
         }
     }

@@ -79,6 +79,13 @@ pub struct GatewayConfig {
     /// `X-Forwarded-For`; its last entry counts). Unset: the connection's peer address. Set it
     /// only behind a proxy that writes the header, else clients choose their own address.
     pub client_address_header: Option<String>,
+    /// The social insurance agency (经办机构) registrations are made with. Unset: in sandbox
+    /// mode [`SANDBOX_AGENCY`]; outside it, the policy region's social insurance agency.
+    pub agency: Option<String>,
+    /// From an assessment to the end of its transmission (传输) to the tax side, when its
+    /// items become payable. Unset: [`SANDBOX_TRANSMISSION_DELAY`] in sandbox mode,
+    /// [`TRANSMISSION_DELAY`] outside it (5–15 minutes in reality).
+    pub transmission_delay: Option<Duration>,
 }
 
 impl GatewayConfig {
@@ -100,9 +107,20 @@ impl GatewayConfig {
             policy_path: None,
             access_limits: AccessLimits::sandbox(),
             client_address_header: None,
+            agency: None,
+            transmission_delay: None,
         }
     }
 }
+
+/// The social insurance agency (经办机构) of a sandbox gateway's registrations unless
+/// configured otherwise.
+pub const SANDBOX_AGENCY: &str = "银川市社会保险事业管理中心（演示）";
+/// Transmission time of a sandbox gateway unless configured: short, so a tester waits seconds.
+pub const SANDBOX_TRANSMISSION_DELAY: Duration = Duration::from_secs(3);
+/// Transmission time outside sandbox mode unless configured: within the 5–15 minutes the
+/// real hand-over takes.
+pub const TRANSMISSION_DELAY: Duration = Duration::from_secs(600);
 
 /// The issuing tax office a sandbox gateway prints unless configured otherwise.
 pub const SANDBOX_TAX_OFFICE: &str = "国家税务总局银川市税务局（演示）";
@@ -272,6 +290,20 @@ async fn prepare(
         None => PolicyTable::ningxia()?,
     };
 
+    let agency = match config.agency.as_deref().map(str::trim) {
+        Some(agency) if !agency.is_empty() => agency.to_owned(),
+        Some(_) => return Err(GatewayError::Config("the agency is empty")),
+        None if config.sandbox => SANDBOX_AGENCY.to_owned(),
+        None => format!("{}社会保险事业管理局", policy.region_name),
+    };
+    let transmission_delay = config.transmission_delay.unwrap_or(if config.sandbox {
+        SANDBOX_TRANSMISSION_DELAY
+    } else {
+        TRANSMISSION_DELAY
+    });
+    let transmission_delay = i64::try_from(transmission_delay.as_secs())
+        .map_err(|_| GatewayError::Config("the transmission delay is too long"))?;
+
     let store = open_store(&config.database, config.database_max_connections).await?;
     store.migrate().await?;
     let keys = keys::load_or_create(&store, clock.now()).await?;
@@ -295,6 +327,8 @@ async fn prepare(
         tax_office,
         channel_keys,
         policy,
+        agency,
+        transmission_delay,
         unionpay,
         stopped,
         limiter,

@@ -130,6 +130,16 @@ struct ServeFlags {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     session_seconds: Option<u32>,
+    /// The social insurance agency (经办机构) new registrations are made with. Unset: the
+    /// sandbox's demonstration agency, or the policy region's agency outside sandbox mode.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agency: Option<String>,
+    /// Seconds from an assessment to the end of its transmission (传输) to the tax side
+    /// (default 3 in sandbox mode, 600 otherwise; 300–900 in reality).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transmission_delay_seconds: Option<u64>,
 }
 
 /// Every setting, as the file, the environment and the flags give it.
@@ -166,11 +176,14 @@ struct Settings {
     lock_seconds: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     session_seconds: Option<u32>,
+    agency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transmission_delay_seconds: Option<u64>,
 }
 
 /// The setting names, which are also the file's keys and (upper-cased, prefixed) the
 /// environment variables.
-const SETTING_NAMES: [&str; 15] = [
+const SETTING_NAMES: [&str; 17] = [
     "database_url",
     "database_max_connections",
     "bind",
@@ -186,6 +199,8 @@ const SETTING_NAMES: [&str; 15] = [
     "login_failures",
     "lock_seconds",
     "session_seconds",
+    "agency",
+    "transmission_delay_seconds",
 ];
 
 /// File, then environment, then flags.
@@ -308,6 +323,10 @@ async fn serve(database: Database, settings: Settings) -> ExitCode {
         policy_path: settings.policy,
         access_limits,
         client_address_header: settings.client_address_header,
+        agency: settings.agency,
+        transmission_delay: settings
+            .transmission_delay_seconds
+            .map(std::time::Duration::from_secs),
     })
     .await
     {

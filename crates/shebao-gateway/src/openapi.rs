@@ -39,6 +39,7 @@ pub const SESSION_TOKEN: &str = "session_token";
         (name = "devices", description = "What a device does about itself: its revocation when the app clears the device (signed)"),
         (name = "identity", description = "Captchas and identity confirmation (signed)"),
         (name = "accounts", description = "Natural-person accounts: registration, login, logout, the person's devices (signed)"),
+        (name = "process", description = "Registration, insured information, assessment and its transmission, declaration void (signed, identity token)"),
         (name = "payments", description = "Payables, declarations, payment orders and attempts (signed, identity token)"),
         (name = "certificates", description = "Payment certificates (signed, identity token)"),
         (name = "channels", description = "Payment channels notifying the gateway (channel-signed)"),

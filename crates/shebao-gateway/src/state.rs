@@ -30,6 +30,10 @@ pub struct Inner {
     pub tax_office: String,
     pub channel_keys: ChannelKeys,
     pub policy: PolicyTable,
+    /// The social insurance agency (经办机构) registrations are made with.
+    pub agency: String,
+    /// Seconds from an assessment to the end of its transmission (传输) to the tax side.
+    pub transmission_delay: i64,
     /// The simulated UnionPay channel; present only in sandbox mode.
     pub unionpay: Option<UnionpaySandbox>,
     /// Becomes true when the gateway shuts down, so long polls return early.

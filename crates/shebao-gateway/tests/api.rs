@@ -958,19 +958,7 @@ async fn should_refuse_back_payment_of_an_earlier_year(backend: Backend) {
 
 on_every_backend!(should_refuse_a_period_type_the_policy_table_does_not_list);
 async fn should_refuse_a_period_type_the_policy_table_does_not_list(backend: Backend) {
-    let db = TestDatabase::new(&backend).await;
-    let table = include_str!("../../shebao-core/policy/ningxia.toml");
-    let listed = r#"value = ["monthly", "quarterly", "yearly"]"#;
-    assert!(table.contains(listed));
-    let policy_path = db.dir.path().join("monthly-only.toml");
-    std::fs::write(
-        &policy_path,
-        table.replacen(listed, r#"value = ["monthly"]"#, 1),
-    )
-    .unwrap();
-    let mut config = support::config(&db, true, Some(support::sandbox_date()));
-    config.policy_path = Some(policy_path);
-    let gw = support::launch_with(db, config).await;
+    let gw = support::monthly_only(&backend).await;
 
     // 马福海 is assessed quarterly; 马小燕 monthly, which the table still lists.
     assert_policy_refuses(

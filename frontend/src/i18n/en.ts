@@ -444,6 +444,15 @@ const en: Messages = {
       'The policy does not offer the payment interval (monthly, quarterly or yearly) of this assessment, so it cannot be paid here. Call 12333 to have it assessed again.',
     back_payment_not_allowed:
       'Contributions of an earlier year cannot be paid here. Take your ID document to a social insurance office or tax service hall, or call 12366.',
+    already_insured:
+      'You are already registered for social insurance. Go on to have your contributions assessed.',
+    not_insured:
+      'You are not registered for social insurance yet. Register first (参保登记), then have your contributions assessed.',
+    period_already_assessed:
+      'These months are already assessed. Pay the assessed contributions, or void their declaration first.',
+    assessment_not_ready:
+      'Your assessment is being transmitted to the tax office. You can pay once it arrives; the time is shown.',
+    declaration_not_voidable: 'This declaration is already paid or voided, so it cannot be voided.',
     rate_limited: 'Too many attempts. Wait a little and try again.',
     id_length: 'The ID number has the wrong length. Please check it.',
     id_characters: 'The ID number contains invalid characters. Please check it.',

@@ -403,6 +403,11 @@ const zhCN = {
       '当前缴费政策不支持这项核定的缴费方式（按月、按季或按年），暂时不能在这里缴费。请拨打 12333 咨询重新核定。',
     back_payment_not_allowed:
       '往年的费款不能在这里补缴。请携带证件到社保经办机构或办税服务厅办理，或拨打 12366 咨询。',
+    already_insured: '您已参保登记，可以直接核定缴费。',
+    not_insured: '您尚未参保登记，请先办理参保登记，再核定缴费。',
+    period_already_assessed: '这些月份已经核定过，请缴纳已核定的费款，或先作废对应的申报。',
+    assessment_not_ready: '核定信息正在传输到税务部门，传输完成后即可缴费，请按显示的时间再来。',
+    declaration_not_voidable: '这笔申报已缴款或已作废，不能作废。',
     rate_limited: '操作太频繁，请稍等一会儿再试。',
     id_length: '证件号码位数不对，请核对。',
     id_characters: '证件号码含有无效字符，请核对。',

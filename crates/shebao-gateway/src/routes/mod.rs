@@ -7,5 +7,6 @@ pub mod health;
 pub mod identity;
 pub mod notifications;
 pub mod payments;
+pub mod process;
 pub mod public;
 pub mod verify;

@@ -38,7 +38,7 @@ const MAX_DECLARATION_LINES: usize = 36;
     path = "/v1/payables",
     tag = "payments",
     summary = "Contributions to declare",
-    description = "The person's payables: assessed, transmitted, not yet declared.",
+    description = "The person's payables: assessed, transmitted, not yet declared. `assessment_not_ready` (with `ready_at`) when there are none yet but an assessment is still in transmission.",
     security(("device_signature" = [], "identity_token" = [])),
     responses((status = 200, description = "Payables and their total", body = PayableList), Refusal)
 )]
@@ -46,10 +46,14 @@ pub async fn payables(
     State(state): State<AppState>,
     person: Person,
 ) -> Result<Json<PayableList>, ApiError> {
-    let rows = state
-        .store
-        .declarable_payables(&person.id, state.clock.now())
-        .await?;
+    let now = state.clock.now();
+    state.store.settle_transmissions(&person.id, now).await?;
+    let rows = state.store.declarable_payables(&person.id, now).await?;
+    if rows.is_empty()
+        && let Some(ready_at) = state.store.next_ready_at(&person.id, now).await?
+    {
+        return Err(not_ready(ready_at, now));
+    }
     let current = YearMonth::of(state.clock.today());
     let items = rows
         .iter()
@@ -62,7 +66,11 @@ pub async fn payables(
 /// Prices one payable period in the `current` month: the monthly lines of the policy table,
 /// summed. A period the table does not let a payer pay now is refused with the table's code
 /// (`period_type_not_allowed`, `back_payment_not_allowed`, `policy_not_published`).
-fn price(policy: &PolicyTable, row: &PayableRow, current: YearMonth) -> Result<Payable, ApiError> {
+pub(crate) fn price(
+    policy: &PolicyTable,
+    row: &PayableRow,
+    current: YearMonth,
+) -> Result<Payable, ApiError> {
     let period = row
         .period()
         .ok_or_else(|| ApiError::internal("a stored period ends before it starts"))?;
@@ -113,7 +121,17 @@ pub async fn declare(
     }
 
     let now = state.clock.now();
+    state.store.settle_transmissions(&person.id, now).await?;
     let rows = state.store.payables_of(&person.id, ids, now).await?;
+    // A payable still in transmission: say when it will be ready.
+    let pending = rows
+        .iter()
+        .filter(|row| row.status == PayableStatus::Payable && !row.transmitted)
+        .filter_map(|row| row.ready_at)
+        .max();
+    if let Some(ready_at) = pending {
+        return Err(not_ready(ready_at, now));
+    }
     let available = rows.len() == ids.len()
         && rows
             .iter()
@@ -150,6 +168,18 @@ pub async fn declare(
 
     tracing::info!(declaration_id = %id, "declared");
     Ok((StatusCode::CREATED, Json(declaration)))
+}
+
+/// `assessment_not_ready`: transmission (传输) to the tax side completes at `ready_at`.
+fn not_ready(ready_at: i64, now: i64) -> ApiError {
+    ApiError::new(
+        ErrorCode::AssessmentNotReady,
+        "the assessment is still being transmitted to the tax side",
+    )
+    .with_ready_at(
+        crate::clock::rfc3339(ready_at),
+        u64::try_from(ready_at - now).unwrap_or(0),
+    )
 }
 
 fn payable_not_available() -> ApiError {

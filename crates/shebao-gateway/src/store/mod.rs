@@ -22,6 +22,7 @@ mod identity;
 mod keys;
 mod limits;
 mod payments;
+mod process;
 mod sandbox;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +44,9 @@ pub use keys::StoredKey;
 pub use payments::{
     ChannelPayment, CreateAttempt, CreateOrder, NewAttempt, NewDeclaration, NewOrder, PayableRow,
     PayableStatus, PaymentOutcome,
+};
+pub use process::{
+    AssessmentRecord, CreateAssessment, NewAssessmentRows, Registration, VoidOutcome,
 };
 pub use sandbox::{SeedAssessment, SeedPerson, UnionpayOrder, UnionpayOrderStatus};
 
@@ -286,6 +290,8 @@ impl Store {
 /// The entities whose status changes are recorded as events.
 #[derive(Debug, Clone, Copy)]
 enum Entity {
+    InsuredPerson,
+    Assessment,
     Payable,
     Declaration,
     PaymentOrder,
@@ -296,6 +302,8 @@ enum Entity {
 impl Entity {
     fn table(self) -> &'static str {
         match self {
+            Self::InsuredPerson => "insured_persons",
+            Self::Assessment => "assessments",
             Self::Payable => "payables",
             Self::Declaration => "declarations",
             Self::PaymentOrder => "payment_orders",
@@ -306,6 +314,8 @@ impl Entity {
 
     fn name(self) -> &'static str {
         match self {
+            Self::InsuredPerson => "insured_person",
+            Self::Assessment => "assessment",
             Self::Payable => "payable",
             Self::Declaration => "declaration",
             Self::PaymentOrder => "payment_order",

@@ -42,6 +42,8 @@ pub struct PayableRow {
     pub version: i64,
     /// Whether the assessment has been transmitted to the tax side.
     pub transmitted: bool,
+    /// When its transmission completes (completed) to the tax side.
+    pub ready_at: Option<i64>,
 }
 
 impl PayableRow {
@@ -52,7 +54,7 @@ impl PayableRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct PayableDbRow {
+pub(super) struct PayableDbRow {
     id: String,
     item: String,
     base_fen: i64,
@@ -65,7 +67,7 @@ struct PayableDbRow {
 }
 
 impl PayableDbRow {
-    fn into_row(self, now: i64) -> Result<PayableRow, sqlx::Error> {
+    pub(super) fn into_row(self, now: i64) -> Result<PayableRow, sqlx::Error> {
         Ok(PayableRow {
             item: from_text("item", &self.item)?,
             base: Amount::from_fen(self.base_fen),
@@ -75,12 +77,13 @@ impl PayableDbRow {
             status: from_text("status", &self.status)?,
             version: self.version,
             transmitted: self.transmitted_at.is_some_and(|at| at <= now),
+            ready_at: self.transmitted_at,
             id: self.id,
         })
     }
 }
 
-const PAYABLE_COLUMNS: &str = "SELECT p.id, p.item, p.base_fen, a.period_type, p.period_start, \
+pub(super) const PAYABLE_COLUMNS: &str = "SELECT p.id, p.item, p.base_fen, a.period_type, p.period_start, \
      p.period_end, p.status, p.version, a.transmitted_at \
      FROM payables p JOIN assessments a ON a.id = p.assessment_id";
 
@@ -333,6 +336,8 @@ impl Store {
             lines: new.lines.iter().map(|(line, _)| line.clone()).collect(),
             declared_at: rfc3339(new.now),
             open_order_id: None,
+            voided_at: None,
+            void_reason: None,
         }))
     }
 
@@ -341,15 +346,16 @@ impl Store {
         person_id: &str,
         id: &str,
     ) -> Result<Option<Declaration>, sqlx::Error> {
-        let row: Option<(String, i64, i64)> = sqlx::query_as(
-            "SELECT status, total_fen, declared_at FROM declarations \
+        type Row = (String, i64, i64, Option<i64>, Option<String>);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT status, total_fen, declared_at, voided_at, void_reason FROM declarations \
              WHERE id = $1 AND person_id = $2",
         )
         .bind(id)
         .bind(person_id)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((status, total_fen, declared_at)) = row else {
+        let Some((status, total_fen, declared_at, voided_at, void_reason)) = row else {
             return Ok(None);
         };
         Ok(Some(Declaration {
@@ -359,6 +365,8 @@ impl Store {
             lines: self.declaration_lines(id).await?,
             declared_at: rfc3339(declared_at),
             open_order_id: self.open_order_of(id).await?,
+            voided_at: voided_at.map(rfc3339),
+            void_reason,
         }))
     }
 
@@ -828,6 +836,18 @@ async fn pay_declaration(
         .execute(&mut *conn)
         .await?;
 
+    move_declared_payables(conn, declaration_id, PayableStatus::Paid, now).await
+}
+
+/// Moves every payable of a declaration `declared → to` (paid, or payable again when the
+/// declaration is voided), each a compare-and-set with its event. False, with the first that
+/// could not move, when one is not `declared`.
+pub(super) async fn move_declared_payables(
+    conn: &mut AnyConnection,
+    declaration_id: &str,
+    to: PayableStatus,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let payables: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT p.id, p.status, p.version FROM payables p \
          JOIN declaration_lines l ON l.payable_id = p.id WHERE l.declaration_id = $1",
@@ -835,8 +855,10 @@ async fn pay_declaration(
     .bind(declaration_id)
     .fetch_all(&mut *conn)
     .await?;
+    let declared = to_text(&PayableStatus::Declared);
+    let to = to_text(&to);
     for (id, status, version) in payables {
-        let moved = status == to_text(&PayableStatus::Declared)
+        let moved = status == declared
             && transition(
                 conn,
                 &Transition {
@@ -844,7 +866,7 @@ async fn pay_declaration(
                     id: &id,
                     from: &status,
                     version,
-                    to: &to_text(&PayableStatus::Paid),
+                    to: &to,
                     at: now,
                     detail: declaration_id,
                 },

@@ -84,11 +84,31 @@ impl Store {
             .bind(i64::from(person.insured))
             .execute(&mut *tx)
             .await?;
+            if person.insured {
+                // Insured since their first assessed month, with the configured agency.
+                let since = person
+                    .assessments
+                    .iter()
+                    .map(|assessment| assessment.first)
+                    .min();
+                let since = since.ok_or_else(|| {
+                    sqlx::Error::Protocol("an insured seed person has no assessment".into())
+                })?;
+                sqlx::query(
+                    "INSERT INTO insured_persons (person_id, agency, since_month, registered_at) \
+                     VALUES ($1, NULL, $2, $3)",
+                )
+                .bind(&person.id)
+                .bind(since.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
             for assessment in &person.assessments {
                 sqlx::query(
                     "INSERT INTO assessments (id, person_id, item, base_fen, period_type, \
-                     first_month, last_month, assessed_at, transmitted_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     first_month, last_month, assessed_at, transmitted_at, status, version, \
+                     group_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'payable', 1, $1)",
                 )
                 .bind(&assessment.assessment_id)
                 .bind(&person.id)

@@ -230,6 +230,8 @@ pub fn config(db: &TestDatabase, sandbox: bool, sandbox_date: Option<NaiveDate>)
         policy_path: None,
         access_limits: AccessLimits::sandbox(),
         client_address_header: None,
+        agency: None,
+        transmission_delay: None,
     }
 }
 
@@ -239,6 +241,24 @@ pub async fn launch(
     sandbox_date: Option<NaiveDate>,
 ) -> TestGateway {
     let config = config(&db, sandbox, sandbox_date);
+    launch_with(db, config).await
+}
+
+/// A sandbox gateway (today 2025-06-15) whose policy table is the built-in one offering only
+/// monthly periods (按月), not quarterly or yearly.
+pub async fn monthly_only(backend: &Backend) -> TestGateway {
+    let db = TestDatabase::new(backend).await;
+    let table = include_str!("../../../shebao-core/policy/ningxia.toml");
+    let listed = r#"value = ["monthly", "quarterly", "yearly"]"#;
+    assert!(table.contains(listed));
+    let policy_path = db.dir.path().join("monthly-only.toml");
+    std::fs::write(
+        &policy_path,
+        table.replacen(listed, r#"value = ["monthly"]"#, 1),
+    )
+    .unwrap();
+    let mut config = config(&db, true, Some(sandbox_date()));
+    config.policy_path = Some(policy_path);
     launch_with(db, config).await
 }
 
