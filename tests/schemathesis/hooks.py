@@ -38,13 +38,16 @@ SUMMARY_PATH = os.environ.get("SHEBAO_SCHEMATHESIS_SUMMARY")
 MA_XIAOYAN = ("马小燕", "640104199003150022")
 WANG_JIANGUO = ("王建国", "64020219850720001X")
 MA_FUHAI = ("马福海", "64030319781108003X")
+# Holds a 港澳台居民居住证 (residence permit), not a resident ID card.
+CHEN_JIAXIN = ("陈嘉欣", "810000199203050027", "residence_permit_hmt")
 TEST_CARD = "6222020000000000000"
 # Operations whose realised case can succeed only once (the sandbox has one payable per
 # person); after their first 2xx they are left as generated.
 CONSUMING = {
     "POST /v1/declarations",
     "POST /v1/payment-orders",
-    "POST /sandbox/unionpay/cashier/{attempt_id}",
+    "POST /sandbox/{channel}/cashier/{attempt_id}",
+    "POST /v1/payment-orders/{order_id}/void",
 }
 
 _lock = threading.RLock()
@@ -117,6 +120,11 @@ class World:
         self.other = self.confirm(MA_FUHAI)
         declaration = self.declare(self.other, self.payable_ids(self.other))
         self.attempt_to_pay = self.attempt(self.other, self.order(self.other, declaration["id"]))["id"]
+        # 陈嘉欣: an order with an attempt on Alipay, for ticket void (票证作废).
+        self.voider = self.confirm(CHEN_JIAXIN)
+        declaration = self.declare(self.voider, self.payable_ids(self.voider))
+        self.order_to_void = self.order(self.voider, declaration["id"])
+        self.attempt(self.voider, self.order_to_void, "alipay")
 
     def call(self, method, target, body=None, token=None, idempotent=False):
         """A signed call; an idempotent one is remembered (key and body) for `replay`."""
@@ -143,7 +151,7 @@ class World:
         captcha_id, answer = self.captcha()
         return {
             "name": person[0],
-            "id_type": "resident_id_card",
+            "id_type": person[2] if len(person) > 2 else "resident_id_card",
             "id_number": person[1],
             "captcha_id": captcha_id,
             "captcha_answer": answer,
@@ -167,9 +175,9 @@ class World:
         assert created.status_code == 201, created.text
         return created.json()["id"]
 
-    def attempt(self, token, order_id) -> dict:
+    def attempt(self, token, order_id, channel="unionpay") -> dict:
         target = f"/v1/payment-orders/{order_id}/attempts"
-        created = self.call("POST", target, {"channel": "unionpay"}, token, True)
+        created = self.call("POST", target, {"channel": channel}, token, True)
         assert created.status_code in (200, 201), created.text
         return created.json()
 
@@ -238,9 +246,14 @@ def realise(case, operation: str, w: World) -> None:
         case.body = {"order_id": w.paid_order}
     elif operation == "GET /v1/certificates/{number}":
         params["number"] = w.certificate
-    elif operation == "GET /sandbox/unionpay/cashier/{attempt_id}":
+    elif operation == "POST /v1/payment-orders/{order_id}/void":
+        params["order_id"] = w.order_to_void
+        case.body = None
+    elif operation == "GET /sandbox/{channel}/cashier/{attempt_id}":
+        params["channel"] = "unionpay"
         params["attempt_id"] = w.pending_attempt
-    elif operation == "POST /sandbox/unionpay/cashier/{attempt_id}":
+    elif operation == "POST /sandbox/{channel}/cashier/{attempt_id}":
+        params["channel"] = "unionpay"
         params["attempt_id"] = w.attempt_to_pay
         case.body = {"source": "bank_card", "card_number": TEST_CARD}
     if params:
@@ -267,7 +280,10 @@ def before_call(context, case, kwargs):
                 "POST /v1/certificates",
                 "GET /v1/certificates/{number}",
             )
-            headers["Identity-Token"] = w.payer if payer_owned else w.person
+            if operation == "POST /v1/payment-orders/{order_id}/void":
+                headers["Identity-Token"] = w.voider
+            else:
+                headers["Identity-Token"] = w.payer if payer_owned else w.person
         # A few go out unsigned (or with whatever was generated) to exercise the refusals.
         if realised or random.random() < 0.9:
             kwargs["auth"] = w.signer

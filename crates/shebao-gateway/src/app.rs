@@ -23,7 +23,9 @@ use utoipa_axum::routes;
 use crate::error::{ApiError, REQUEST_ID};
 use crate::idempotency::idempotent;
 use crate::ids;
-use crate::routes::{certificates, health, identity, notifications, payments, public, verify};
+use crate::routes::{
+    certificates, exceptions, health, identity, notifications, payments, public, verify,
+};
 use crate::signed::{BODY_LIMIT, signed};
 use crate::state::AppState;
 use crate::{metrics, openapi};
@@ -89,6 +91,8 @@ fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(idempotent(routes!(payments::create_order)))
         .routes(routes!(payments::order))
         .routes(idempotent(routes!(payments::create_attempt)))
+        .routes(routes!(exceptions::exceptions))
+        .routes(idempotent(routes!(exceptions::void)))
         .routes(idempotent(routes!(certificates::issue)))
         .routes(routes!(certificates::certificate))
         .route_layer(middleware::from_fn_with_state(state.clone(), signed));
@@ -102,7 +106,7 @@ fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::serve))
         .routes(routes!(public::key_set))
         .routes(routes!(public::enroll_device))
-        .routes(routes!(notifications::unionpay))
+        .routes(routes!(notifications::notification))
         .routes(routes!(verify::verify));
     if state.sandbox {
         public_routes = public_routes.merge(crate::sandbox::routes());

@@ -1,5 +1,5 @@
 //! What every handler can reach: the store, the clock, the keys, the policy table and, in
-//! sandbox mode, the simulated channel.
+//! sandbox mode, the simulated channels.
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use crate::channels::ChannelKeys;
 use crate::clock::Clock;
 use crate::keys::GatewayKeys;
 use crate::metrics::Metrics;
-use crate::sandbox::unionpay::UnionpaySandbox;
+use crate::sandbox::cashier::SandboxChannels;
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -29,8 +29,9 @@ pub struct Inner {
     pub tax_office: String,
     pub channel_keys: ChannelKeys,
     pub policy: PolicyTable,
-    /// The simulated UnionPay channel; present only in sandbox mode.
-    pub unionpay: Option<UnionpaySandbox>,
+    /// The simulated payment channels; present only in sandbox mode (a gateway outside it
+    /// has no channel clients yet, so it opens no attempts).
+    pub channels: Option<SandboxChannels>,
     /// Becomes true when the gateway shuts down, so long polls return early.
     pub stopped: watch::Receiver<bool>,
     /// This gateway's Prometheus registry.

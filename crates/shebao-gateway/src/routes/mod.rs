@@ -1,6 +1,7 @@
 //! The handlers, one module per area. Each reads as: validate, look up, decide, store, answer.
 
 pub mod certificates;
+pub mod exceptions;
 pub mod health;
 pub mod identity;
 pub mod notifications;

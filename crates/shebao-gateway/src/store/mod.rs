@@ -20,6 +20,7 @@ mod idempotency;
 mod identity;
 mod keys;
 mod payments;
+mod recovery;
 mod sandbox;
 
 use std::path::{Path, PathBuf};
@@ -41,7 +42,8 @@ pub use payments::{
     ChannelPayment, CreateAttempt, CreateOrder, NewAttempt, NewDeclaration, NewOrder, PayableRow,
     PayableStatus, PaymentOutcome,
 };
-pub use sandbox::{SeedAssessment, SeedPerson, UnionpayOrder, UnionpayOrderStatus};
+pub use recovery::{AttemptEnd, AttemptRow, FindRefund, VoidOrder};
+pub use sandbox::{SandboxOrder, SandboxOrderStatus, SeedAssessment, SeedPerson};
 
 /// How long a nonce is remembered, from `shebao_core::sign`.
 const NONCE_MEMORY_SECONDS: i64 = shebao_core::sign::NONCE_MEMORY_SECONDS;
