@@ -52,8 +52,6 @@ pub struct Profile {
     pub title: &'static str,
     /// The page's colour.
     colour: &'static str,
-    /// The scheme of the link that opens the channel's app on the same phone.
-    app_scheme: &'static str,
     /// What the bank-card option is called on this cashier.
     card_label: &'static str,
     /// Funding sources the cashier shows but the channel refuses for social-security fees:
@@ -73,7 +71,6 @@ pub static PROFILES: [Profile; 5] = [
         channel: Channel::Unionpay,
         title: "银联在线支付",
         colour: "#0b5d8f",
-        app_scheme: "upwallet",
         card_label: "银行卡",
         refused: &[],
         refusal: "该付款方式不可用于缴纳社保费，请使用银行卡。",
@@ -82,7 +79,6 @@ pub static PROFILES: [Profile; 5] = [
         channel: Channel::Alipay,
         title: "支付宝",
         colour: "#1677ff",
-        app_scheme: "alipays",
         card_label: "绑定的银行卡",
         refused: &[HUABEI, YUEBAO],
         refusal: "支付宝支付需要绑定银行卡，花呗、余额宝无法使用。",
@@ -91,7 +87,6 @@ pub static PROFILES: [Profile; 5] = [
         channel: Channel::Wechatpay,
         title: "微信支付",
         colour: "#07c160",
-        app_scheme: "weixin",
         card_label: "绑定的银行卡",
         refused: &[WECHAT_CHANGE],
         refusal: "微信支付需要绑定银行卡，微信零钱无法使用。",
@@ -100,7 +95,6 @@ pub static PROFILES: [Profile; 5] = [
         channel: Channel::Quickpass,
         title: "云闪付",
         colour: "#e60012",
-        app_scheme: "upwallet",
         card_label: "银行卡",
         refused: &[],
         refusal: "该付款方式不可用于缴纳社保费，请使用银行卡。",
@@ -109,7 +103,6 @@ pub static PROFILES: [Profile; 5] = [
         channel: Channel::NingxiaWallet,
         title: "我的宁夏·钱包",
         colour: "#b8860b",
-        app_scheme: "wodenx",
         card_label: "我的宁夏·钱包（绑定的银行卡）",
         refused: &[WECHAT_CHANGE, YUEBAO, HUABEI],
         refusal: "付款时微信零钱、支付宝的余额、花呗暂无法使用。",
@@ -225,16 +218,10 @@ impl SandboxChannels {
         )
     }
 
-    /// The QR payload a phone scans: the channel's app link carrying the cashier page, the
-    /// way a real channel's QR opens its own app (a browser-only phone follows the `url`).
+    /// The QR payload a phone scans. Like the QR codes of real channels it is an https(-like)
+    /// link that both the channel's app and a phone's browser open: here the cashier page.
     pub fn qr_text(&self, channel: Channel, attempt_id: &str) -> String {
-        let url = self.pay_url(channel, attempt_id);
-        let encoded =
-            percent_encoding::utf8_percent_encode(&url, percent_encoding::NON_ALPHANUMERIC);
-        format!(
-            "{}://sandbox/pay?url={encoded}",
-            profile(channel).app_scheme
-        )
+        self.pay_url(channel, attempt_id)
     }
 
     /// Opens the channel's order for an attempt (a real channel's "prepay" call).
