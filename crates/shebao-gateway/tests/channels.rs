@@ -2,6 +2,8 @@
 //! own key; the funding sources the seed guide says they refuse are refused with its reason;
 //! a second deduction while one is in flight is refused.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use serde_json::Value;

@@ -1,6 +1,8 @@
 //! Faults of the simulated channels and what the gateway does about them: the recovery job,
 //! ticket void (票证作废), duplicate refunds and an operator's refund through the binary.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::process::Command;

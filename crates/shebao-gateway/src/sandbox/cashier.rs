@@ -384,15 +384,12 @@ pub struct PayForm {
 fn channel_of<'a>(
     state: &'a AppState,
     channel: &str,
-) -> Result<(&'a SandboxChannels, &'static Profile), Response> {
-    match (state.channels.as_ref(), Channel::parse(channel)) {
-        (Some(channels), Some(channel)) => Ok((channels, profile(channel))),
-        _ => Err(refusal(
-            &PROFILES[0],
-            StatusCode::NOT_FOUND,
-            "未找到该支付订单",
-        )),
-    }
+) -> Option<(&'a SandboxChannels, &'static Profile)> {
+    Some((state.channels.as_ref()?, profile(Channel::parse(channel)?)))
+}
+
+fn no_such_channel() -> Response {
+    refusal(&PROFILES[0], StatusCode::NOT_FOUND, "未找到该支付订单")
 }
 
 #[utoipa::path(
@@ -413,9 +410,8 @@ async fn cashier(
     State(state): State<AppState>,
     Path((channel, attempt_id)): Path<(String, String)>,
 ) -> Response {
-    let (channels, profile) = match channel_of(&state, &channel) {
-        Ok(found) => found,
-        Err(response) => return response,
+    let Some((channels, profile)) = channel_of(&state, &channel) else {
+        return no_such_channel();
     };
     let order = match payable_order(channels, profile, &attempt_id).await {
         Ok(order) => order,
@@ -446,9 +442,8 @@ async fn pay(
     Path((channel, attempt_id)): Path<(String, String)>,
     form: Result<Form<PayForm>, FormRejection>,
 ) -> Response {
-    let (channels, profile) = match channel_of(&state, &channel) {
-        Ok(found) => found,
-        Err(response) => return response,
+    let Some((channels, profile)) = channel_of(&state, &channel) else {
+        return no_such_channel();
     };
     let order = match payable_order(channels, profile, &attempt_id).await {
         Ok(order) => order,
