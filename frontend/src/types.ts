@@ -142,7 +142,8 @@ export interface Declaration {
 
 export type Channel = 'unionpay' | 'alipay' | 'wechatpay' | 'quickpass' | 'ningxia_wallet';
 
-export type OrderStatus = 'created' | 'awaiting_payment' | 'paid' | 'unknown' | 'voided' | 'refunded';
+export type OrderStatus =
+  'created' | 'awaiting_payment' | 'paid' | 'unknown' | 'voided' | 'refunded';
 
 export interface PaymentOrder {
   id: string;
