@@ -142,9 +142,10 @@ export interface Declaration {
   open_order_id?: string;
 }
 
-export type Channel = 'unionpay';
+export type Channel = 'unionpay' | 'alipay' | 'wechatpay' | 'quickpass' | 'ningxia_wallet';
 
-export type OrderStatus = 'created' | 'awaiting_payment' | 'paid' | 'unknown' | 'voided';
+export type OrderStatus =
+  'created' | 'awaiting_payment' | 'paid' | 'unknown' | 'voided' | 'refunded';
 
 export interface PaymentOrder {
   id: string;
@@ -285,7 +286,15 @@ export interface IssueCertificateRequest {
   order_id: string;
 }
 
-export type AttemptStatus = 'pending' | 'succeeded' | 'closed' | 'failed' | 'expired' | 'unknown';
+export type AttemptStatus =
+  | 'pending'
+  | 'succeeded'
+  | 'closed'
+  | 'failed'
+  | 'expired'
+  | 'unknown'
+  | 'refund_pending'
+  | 'refunded';
 
 export interface PaymentAttempt {
   id: string;

@@ -27,6 +27,7 @@ import json
 import os
 import random
 import threading
+import time
 import uuid
 from collections import defaultdict
 from urllib.parse import urlsplit
@@ -44,6 +45,7 @@ MA_XIAOYAN = ("马小燕", "640104199003150022")
 WANG_JIANGUO = ("王建国", "64020219850720001X")
 MA_FUHAI = ("马福海", "64030319781108003X")
 ZHANG_XIAOMEI = ("张晓梅", "640104199003150049")  # in the population register, not insured
+# Holds a 港澳台居民居住证 (residence permit), not a resident ID card.
 CHEN_JIAXIN = ("陈嘉欣", "810000199203050027", "residence_permit_hmt")
 TEST_CARD = "6222020000000000000"
 PHONE = "13800001234"
@@ -53,7 +55,8 @@ PASSWORD = "Shebao-2025"
 CONSUMING = {
     "POST /v1/declarations",
     "POST /v1/payment-orders",
-    "POST /sandbox/unionpay/cashier/{attempt_id}",
+    "POST /sandbox/{channel}/cashier/{attempt_id}",
+    "POST /v1/payment-orders/{order_id}/void",
     "POST /v1/registrations",
     "POST /v1/assessments",
     "POST /v1/declarations/{declaration_id}/void",
@@ -145,13 +148,21 @@ class World:
         self.attempt_to_pay = self.attempt(self.other, self.order(self.other, declaration["id"]))["id"]
         # 张晓梅: confirmed, not insured, for the registration.
         self.unregistered = self.confirm(ZHANG_XIAOMEI)
-        # 马小燕's April, assessed (and in transmission) for the assessment query.
+        # 马小燕's March and April, assessed; April (still in transmission at first) for the
+        # assessment query.
+        march = self.call("POST", "/v1/assessments", assessment("2025-03"), self.payer, True)
+        assert march.status_code == 201, march.text
         assessed = self.call("POST", "/v1/assessments", assessment("2025-04"), self.payer, True)
         assert assessed.status_code == 201, assessed.text
         self.assessment = assessed.json()["id"]
-        # 陈嘉欣: a declaration without a payment order, for the void.
+        # 陈嘉欣: an order with an attempt on Alipay, for ticket void (票证作废).
         self.voider = self.confirm(CHEN_JIAXIN)
-        self.voidable = self.declare(self.voider, self.payable_ids(self.voider))["id"]
+        declaration = self.declare(self.voider, self.payable_ids(self.voider))
+        self.order_to_void = self.order(self.voider, declaration["id"])
+        self.attempt(self.voider, self.order_to_void, "alipay")
+        # 马小燕's March once transmitted, declared without a payment order: for the
+        # declaration void (申报作废).
+        self.voidable = self.declare(self.payer, [self.transmitted(self.payer, "2025-03")])["id"]
 
     def call(self, method, target, body=None, token=None, idempotent=False, auth=None):
         """A signed call (by the hook's device unless `auth` says otherwise); an idempotent
@@ -202,6 +213,17 @@ class World:
     def payable_ids(self, token) -> list[str]:
         return [item["id"] for item in self.call("GET", "/v1/payables", token=token).json()["items"]]
 
+    def transmitted(self, token, month) -> str:
+        """The id of the person's payable of `month`, once its transmission has ended."""
+        for _ in range(60):
+            answer = self.call("GET", "/v1/payables", token=token)
+            if answer.status_code == 200:
+                for item in answer.json()["items"]:
+                    if item["period_start"] == month:
+                        return item["id"]
+            time.sleep(0.5)
+        raise AssertionError(f"{month} never became payable")
+
     def declare(self, token, payable_ids) -> dict:
         declared = self.call("POST", "/v1/declarations", {"payable_ids": payable_ids}, token, True)
         assert declared.status_code == 201, declared.text
@@ -212,9 +234,9 @@ class World:
         assert created.status_code == 201, created.text
         return created.json()["id"]
 
-    def attempt(self, token, order_id) -> dict:
+    def attempt(self, token, order_id, channel="unionpay") -> dict:
         target = f"/v1/payment-orders/{order_id}/attempts"
-        created = self.call("POST", target, {"channel": "unionpay"}, token, True)
+        created = self.call("POST", target, {"channel": channel}, token, True)
         assert created.status_code in (200, 201), created.text
         return created.json()
 
@@ -297,7 +319,11 @@ def realise(case, operation: str, w: World) -> None:
         case.body = {"order_id": w.paid_order}
     elif operation == "GET /v1/certificates/{number}":
         params["number"] = w.certificate
-    elif operation == "GET /sandbox/unionpay/cashier/{attempt_id}":
+    elif operation == "POST /v1/payment-orders/{order_id}/void":
+        params["order_id"] = w.order_to_void
+        case.body = None
+    elif operation == "GET /sandbox/{channel}/cashier/{attempt_id}":
+        params["channel"] = "unionpay"
         params["attempt_id"] = w.pending_attempt
     elif operation == "POST /v1/accounts":
         # The payer registered in the setup: a retry of that registration.
@@ -312,7 +338,8 @@ def realise(case, operation: str, w: World) -> None:
         if operation == "POST /v1/account/devices/{device_id}/revocation":
             # The spare device (revoked again answers it again), never the hook's own.
             params["device_id"] = w.spare_device
-    elif operation == "POST /sandbox/unionpay/cashier/{attempt_id}":
+    elif operation == "POST /sandbox/{channel}/cashier/{attempt_id}":
+        params["channel"] = "unionpay"
         params["attempt_id"] = w.attempt_to_pay
         case.body = {"source": "bank_card", "card_number": TEST_CARD}
     elif operation == "POST /v1/registrations":
@@ -355,7 +382,8 @@ def before_call(context, case, kwargs):
                 "POST /v1/assessments": w.payer,
                 "GET /v1/assessments/{assessment_id}": w.payer,
                 "GET /v1/insured-info": w.payer,
-                "POST /v1/declarations/{declaration_id}/void": w.voider,
+                "POST /v1/declarations/{declaration_id}/void": w.payer,
+                "POST /v1/payment-orders/{order_id}/void": w.voider,
             }.get(operation)
             if owner:
                 headers["Identity-Token"] = owner

@@ -413,6 +413,8 @@ pub enum OrderStatus {
     Paid,
     Unknown,
     Voided,
+    /// Paid, then refunded by an operator (an approved refund application).
+    Refunded,
 }
 
 impl OrderStatus {
@@ -426,14 +428,42 @@ impl OrderStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
+    /// 银联支付.
     Unionpay,
+    /// 支付宝.
+    Alipay,
+    /// 微信支付.
+    Wechatpay,
+    /// 云闪付 (UnionPay QuickPass).
+    Quickpass,
+    /// 我的宁夏 wallet (我的宁夏·钱包).
+    NingxiaWallet,
 }
 
 impl Channel {
+    pub const ALL: [Self; 5] = [
+        Self::Unionpay,
+        Self::Alipay,
+        Self::Wechatpay,
+        Self::Quickpass,
+        Self::NingxiaWallet,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Unionpay => "unionpay",
+            Self::Alipay => "alipay",
+            Self::Wechatpay => "wechatpay",
+            Self::Quickpass => "quickpass",
+            Self::NingxiaWallet => "ningxia_wallet",
         }
+    }
+
+    /// The channel of a path segment or stored text (`as_str`'s inverse).
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|channel| channel.as_str() == text)
     }
 }
 
@@ -470,6 +500,10 @@ pub enum AttemptStatus {
     Failed,
     Expired,
     Unknown,
+    /// A duplicate success (its order already paid or voided) whose refund was asked for.
+    RefundPending,
+    /// Its money went back: a duplicate refunded automatically, or an operator's refund.
+    Refunded,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

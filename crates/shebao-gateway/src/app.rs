@@ -24,8 +24,8 @@ use crate::error::{ApiError, REQUEST_ID};
 use crate::idempotency::idempotent;
 use crate::ids;
 use crate::routes::{
-    accounts, certificates, devices, health, identity, notifications, payments, process, public,
-    verify,
+    accounts, certificates, devices, exceptions, health, identity, notifications, payments,
+    process, public, verify,
 };
 use crate::signed::{BODY_LIMIT, signed};
 use crate::state::AppState;
@@ -97,6 +97,8 @@ fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(idempotent(routes!(payments::create_order)))
         .routes(routes!(payments::order))
         .routes(idempotent(routes!(payments::create_attempt)))
+        .routes(routes!(exceptions::exceptions))
+        .routes(idempotent(routes!(exceptions::void)))
         .routes(idempotent(routes!(certificates::issue)))
         .routes(routes!(certificates::certificate))
         .routes(idempotent(routes!(accounts::register)))
@@ -116,7 +118,7 @@ fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::serve))
         .routes(routes!(public::key_set))
         .routes(routes!(public::enroll_device))
-        .routes(routes!(notifications::unionpay))
+        .routes(routes!(notifications::notification))
         .routes(routes!(verify::verify));
     if state.sandbox {
         public_routes = public_routes.merge(crate::sandbox::routes());

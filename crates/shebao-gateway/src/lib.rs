@@ -1,6 +1,7 @@
 //! The reference tax / social-security gateway of protocol v1: device enrollment, signed
 //! requests and responses, identity confirmation, payables, declarations, payment orders and
-//! attempts, and (in sandbox mode) fictional people and a simulated UnionPay channel.
+//! attempts, exception handling and recovery, and (in sandbox mode) fictional people and five
+//! simulated payment channels.
 //!
 //! The Tauri app embeds it in-process with [`start`]; the `shebao-gateway` binary runs the
 //! same thing as a standalone server, on SQLite or PostgreSQL ([`Database`]), and its operator
@@ -21,6 +22,7 @@ mod maintenance;
 mod metrics;
 mod openapi;
 mod passwords;
+mod recovery;
 mod routes;
 mod sandbox;
 mod signed;
@@ -43,7 +45,7 @@ use crate::state::{AppState, Inner};
 use crate::store::Store;
 
 pub use crate::limits::AccessLimits;
-pub use crate::maintenance::{DeviceStatus, Maintenance, Revocation};
+pub use crate::maintenance::{DeviceStatus, Maintenance, Refund, Revocation};
 pub use crate::store::Database;
 
 /// How long [`RunningGateway::shutdown`] waits for open connections.
@@ -86,6 +88,38 @@ pub struct GatewayConfig {
     /// items become payable. Unset: [`SANDBOX_TRANSMISSION_DELAY`] in sandbox mode,
     /// [`TRANSMISSION_DELAY`] outside it (5–15 minutes in reality).
     pub transmission_delay: Option<Duration>,
+    /// Misbehaviour of the simulated channels; only allowed with `sandbox`.
+    pub sandbox_faults: SandboxFaults,
+    /// How often the recovery job queries the channels about attempts without an outcome
+    /// and refunds duplicate payments. Default [`DEFAULT_RECOVERY_INTERVAL`].
+    pub recovery_interval: Duration,
+}
+
+/// The recovery job's interval unless configured.
+pub const DEFAULT_RECOVERY_INTERVAL: Duration = Duration::from_secs(30);
+
+/// Faults the simulated channels can be told to show, to exercise the gateway's recovery.
+/// All off by default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SandboxFaults {
+    /// Payment notifications are never sent: only the recovery job's query finds payments.
+    pub lose_notifications: bool,
+    /// Each payment notification is delivered twice.
+    pub duplicate_notifications: bool,
+    /// Each payment notification is sent this many milliseconds after the payment (0: at once).
+    pub late_notification_ms: u64,
+    /// The first this-many queries of each channel order time out.
+    pub query_timeouts: u32,
+    /// Closing a channel order is acknowledged but the cashier still takes the money: a
+    /// payment can land after its order was voided.
+    pub pay_after_void: bool,
+}
+
+impl SandboxFaults {
+    pub fn any(&self) -> bool {
+        *self != Self::default()
+    }
 }
 
 impl GatewayConfig {
@@ -109,6 +143,8 @@ impl GatewayConfig {
             client_address_header: None,
             agency: None,
             transmission_delay: None,
+            sandbox_faults: SandboxFaults::default(),
+            recovery_interval: DEFAULT_RECOVERY_INTERVAL,
         }
     }
 }
@@ -164,7 +200,8 @@ pub struct RunningGateway {
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
     janitor: JoinHandle<()>,
-    store: Store,
+    recovery: JoinHandle<()>,
+    state: AppState,
 }
 
 impl std::fmt::Debug for RunningGateway {
@@ -190,16 +227,34 @@ impl RunningGateway {
             }
         }
         self.janitor.abort();
-        self.store.close().await;
+        self.recovery.abort();
+        self.state.store.close().await;
         tracing::info!("gateway stopped");
     }
+
+    /// Runs one pass of the recovery job now (the background job runs the same on its
+    /// interval): queries the channels about attempts without an outcome, applies what they
+    /// report and refunds duplicate payments. What the pass did.
+    pub async fn recover_now(&self) -> Result<RecoveryReport, GatewayError> {
+        recovery::run_once(&self.state).await
+    }
 }
+
+pub use crate::recovery::RecoveryReport;
 
 /// Opens (creating and migrating) the database, creates the gateway's keys on first start,
 /// seeds the sandbox on its first start, binds and serves in a background task.
 pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError> {
     if config.sandbox_date.is_some() && !config.sandbox {
         return Err(GatewayError::Config("a sandbox date needs sandbox mode"));
+    }
+    if config.sandbox_faults.any() && !config.sandbox {
+        return Err(GatewayError::Config("sandbox faults need sandbox mode"));
+    }
+    if config.recovery_interval.is_zero() {
+        return Err(GatewayError::Config(
+            "the recovery interval must be longer than zero",
+        ));
     }
     let tax_office = match config.tax_office.as_deref().map(str::trim) {
         Some(office) if !office.is_empty() => office.to_owned(),
@@ -234,7 +289,6 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
     let (stop, stopped) = watch::channel(false);
     let state = prepare(&config, tax_office, verify_origin, &origin, stopped.clone()).await?;
     let key_set = state.keys.key_set.clone();
-    let store = state.store.clone();
     let router = app::router(state.clone());
 
     let mut shutdown_signal = stopped.clone();
@@ -248,7 +302,12 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
             tracing::error!(%error, "gateway server failed");
         }
     });
-    let janitor = tokio::spawn(janitor(state, stopped));
+    let janitor = tokio::spawn(janitor(state.clone(), stopped.clone()));
+    let recovery = tokio::spawn(recovery::job(
+        state.clone(),
+        config.recovery_interval,
+        stopped,
+    ));
     tracing::info!(%origin, sandbox = config.sandbox, "gateway listening");
 
     Ok(RunningGateway {
@@ -258,7 +317,8 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
         stop,
         server,
         janitor,
-        store,
+        recovery,
+        state,
     })
 }
 
@@ -313,8 +373,16 @@ async fn prepare(
     let pepper = store.rate_limit_pepper(&ids::secret_token()).await?;
     let limiter = limits::Limiter::new(config.access_limits, address_header, pepper);
     let channel_keys = channels::ChannelKeys::load(&store).await?;
-    let unionpay = if config.sandbox {
-        Some(sandbox::unionpay::UnionpaySandbox::load(&store, clock, origin).await?)
+    let channels = if config.sandbox {
+        Some(
+            sandbox::cashier::SandboxChannels::load(
+                &store,
+                clock,
+                origin,
+                config.sandbox_faults.clone(),
+            )
+            .await?,
+        )
     } else {
         None
     };
@@ -329,7 +397,7 @@ async fn prepare(
         policy,
         agency,
         transmission_delay,
-        unionpay,
+        channels,
         stopped,
         limiter,
         metrics: metrics::Metrics::default(),

@@ -15,7 +15,10 @@ use clap::{Args, Parser, Subcommand};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
-use shebao_gateway::{AccessLimits, Database, GatewayConfig, Maintenance, Revocation, start};
+use shebao_gateway::{
+    AccessLimits, DEFAULT_RECOVERY_INTERVAL, Database, GatewayConfig, Maintenance, Refund,
+    Revocation, SandboxFaults, start,
+};
 use tracing_subscriber::EnvFilter;
 
 /// The prefix of every environment variable the gateway reads.
@@ -68,6 +71,15 @@ enum AdminCommand {
         /// The device id (`dev_…`, the `kid` of its signatures).
         device_id: String,
     },
+    /// Refund a paid payment for an approved refund application: the money goes back through
+    /// its channel, the payment and its certificates report `refunded`.
+    Refund {
+        /// The payment order (`ord_…`) or its electronic tax ticket number (电子税票号码).
+        payment: String,
+        /// Why: the approved refund application (kept with the payment).
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Args, Serialize)]
@@ -76,7 +88,7 @@ struct ServeFlags {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     bind: Option<SocketAddr>,
-    /// Fictional people, the simulated UnionPay channel and the sandbox-only routes.
+    /// Fictional people, the simulated payment channels and the sandbox-only routes.
     #[arg(long)]
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     sandbox: bool,
@@ -140,6 +152,10 @@ struct ServeFlags {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     transmission_delay_seconds: Option<u64>,
+    /// Seconds between passes of the recovery job (default 30).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recovery_interval_seconds: Option<u64>,
 }
 
 /// Every setting, as the file, the environment and the flags give it.
@@ -176,14 +192,20 @@ struct Settings {
     lock_seconds: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     session_seconds: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     agency: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     transmission_delay_seconds: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recovery_interval_seconds: Option<u64>,
+    /// A table in the file, `{lose_notifications = true, ...}` in the environment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sandbox_faults: Option<SandboxFaults>,
 }
 
 /// The setting names, which are also the file's keys and (upper-cased, prefixed) the
 /// environment variables.
-const SETTING_NAMES: [&str; 17] = [
+const SETTING_NAMES: [&str; 19] = [
     "database_url",
     "database_max_connections",
     "bind",
@@ -201,6 +223,8 @@ const SETTING_NAMES: [&str; 17] = [
     "session_seconds",
     "agency",
     "transmission_delay_seconds",
+    "recovery_interval_seconds",
+    "sandbox_faults",
 ];
 
 /// File, then environment, then flags.
@@ -304,6 +328,31 @@ async fn main() -> ExitCode {
             }
             code
         }
+        Command::Admin(AdminCommand::Refund { payment, reason }) => {
+            let mut refusal = None;
+            let code = with_database(&database, async |db| {
+                match db.refund(&payment, &reason).await? {
+                    Refund::Refunded {
+                        order_id,
+                        ticket_number,
+                    } => println!("refunded {order_id} (ticket {ticket_number})"),
+                    Refund::Pending => println!(
+                        "refund of {payment} asked for; the channel has not confirmed it yet \
+                         (the gateway's recovery job finishes it)"
+                    ),
+                    Refund::NotFound => refusal = Some(format!("no payment {payment}")),
+                    Refund::NotPaid => {
+                        refusal = Some(format!("{payment} is not paid (or already refunded)"));
+                    }
+                }
+                Ok(())
+            })
+            .await;
+            if let Some(refusal) = refusal {
+                return fail(&refusal);
+            }
+            code
+        }
     }
 }
 
@@ -327,6 +376,10 @@ async fn serve(database: Database, settings: Settings) -> ExitCode {
         transmission_delay: settings
             .transmission_delay_seconds
             .map(std::time::Duration::from_secs),
+        sandbox_faults: settings.sandbox_faults.unwrap_or_default(),
+        recovery_interval: settings
+            .recovery_interval_seconds
+            .map_or(DEFAULT_RECOVERY_INTERVAL, std::time::Duration::from_secs),
     })
     .await
     {

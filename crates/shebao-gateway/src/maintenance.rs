@@ -1,12 +1,13 @@
 //! What an operator does to a gateway's database besides serving it: apply migrations, seed
-//! the fictional people, list and revoke devices. The `shebao-gateway` binary's `migrate`,
-//! `seed` and `admin` commands call these.
+//! the fictional people, list and revoke devices, refund a payment. The `shebao-gateway`
+//! binary's `migrate`, `seed` and `admin` commands call these.
 
 use chrono::NaiveDate;
 
 use crate::clock::Clock;
-use crate::store::Store;
-use crate::{Database, GatewayError, open_store, sandbox};
+use crate::sandbox::cashier::SandboxChannels;
+use crate::store::{FindRefund, Store};
+use crate::{Database, GatewayError, SandboxFaults, open_store, recovery, sandbox};
 
 pub use crate::store::Revocation;
 
@@ -18,6 +19,20 @@ pub struct DeviceStatus {
     pub enrolled_at: i64,
     /// Unix seconds; set: its signed requests are refused with `device_revoked`.
     pub revoked_at: Option<i64>,
+}
+
+/// How `admin refund` ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refund {
+    Refunded {
+        order_id: String,
+        ticket_number: String,
+    },
+    /// Asked for, not confirmed by the channel: the recovery job finishes it.
+    Pending,
+    NotFound,
+    /// The order is not paid (or was refunded already).
+    NotPaid,
 }
 
 /// An open connection to a gateway's database, for operator commands.
@@ -68,6 +83,58 @@ impl Maintenance {
     pub async fn revoke_device(&self, device_id: &str) -> Result<Revocation, GatewayError> {
         let now = Clock::new(None).now();
         Ok(self.store.revoke_device(device_id, now).await?)
+    }
+
+    /// Refunds a paid payment for an approved refund application: the payment order (by its
+    /// `ord_…` id or its ticket number) and the attempt that paid it become `refunded`, and
+    /// so do the order's certificates. The money goes back through the payment's channel.
+    pub async fn refund(
+        &self,
+        order_or_ticket: &str,
+        reason: &str,
+    ) -> Result<Refund, GatewayError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(GatewayError::Config(
+                "a refund needs the reason (the approved refund application)",
+            ));
+        }
+        let target = match self.store.find_refund(order_or_ticket).await? {
+            FindRefund::Found(target) => target,
+            FindRefund::NotFound => return Ok(Refund::NotFound),
+            FindRefund::NotPaid => return Ok(Refund::NotPaid),
+        };
+        let clock = Clock::new(None);
+        // LIMITATION: only the sandbox's simulated channels have a refund client; a
+        // gateway outside sandbox mode cannot refund through a channel yet.
+        if self
+            .store
+            .sandbox_order(&target.attempt.id)
+            .await?
+            .is_none()
+        {
+            return Err(GatewayError::Config(
+                "this payment's channel has no refund client on this gateway",
+            ));
+        }
+        let channels =
+            SandboxChannels::load(&self.store, clock, "", SandboxFaults::default()).await?;
+        if recovery::refund(
+            &self.store,
+            &channels,
+            &target.attempt,
+            Some(reason),
+            clock.now(),
+        )
+        .await?
+        {
+            Ok(Refund::Refunded {
+                order_id: target.order_id,
+                ticket_number: target.ticket_number,
+            })
+        } else {
+            Ok(Refund::Pending)
+        }
     }
 
     pub async fn close(self) {

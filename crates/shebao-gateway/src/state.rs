@@ -1,5 +1,5 @@
 //! What every handler can reach: the store, the clock, the keys, the policy table and, in
-//! sandbox mode, the simulated channel.
+//! sandbox mode, the simulated channels.
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::keys::GatewayKeys;
 use crate::limits::Limiter;
 use crate::metrics::Metrics;
-use crate::sandbox::unionpay::UnionpaySandbox;
+use crate::sandbox::cashier::SandboxChannels;
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -34,8 +34,9 @@ pub struct Inner {
     pub agency: String,
     /// Seconds from an assessment to the end of its transmission (传输) to the tax side.
     pub transmission_delay: i64,
-    /// The simulated UnionPay channel; present only in sandbox mode.
-    pub unionpay: Option<UnionpaySandbox>,
+    /// The simulated payment channels; present only in sandbox mode (a gateway outside it
+    /// has no channel clients yet, so it opens no attempts).
+    pub channels: Option<SandboxChannels>,
     /// Becomes true when the gateway shuts down, so long polls return early.
     pub stopped: watch::Receiver<bool>,
     /// Rate limits, lockout and session lifetime, with the pepper of document-number scopes.

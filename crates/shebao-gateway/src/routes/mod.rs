@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod certificates;
 pub mod devices;
+pub mod exceptions;
 pub mod health;
 pub mod identity;
 pub mod notifications;

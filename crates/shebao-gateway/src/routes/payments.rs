@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use shebao_core::policy::{FigureStatus, PolicyTable, worst};
 use shebao_core::wire::{
-    Channel, Declaration, DeclarationList, DeclarationStatus, NewDeclaration as DeclarationRequest,
+    Declaration, DeclarationList, DeclarationStatus, NewDeclaration as DeclarationRequest,
     NewPaymentAttempt, NewPaymentOrder, OrderStatus, Payable, PayableList, PaymentAttempt,
     PaymentOrder,
 };
@@ -292,7 +292,7 @@ pub async fn create_order(
     ))
 }
 
-fn declaration_not_payable() -> ApiError {
+pub(crate) fn declaration_not_payable() -> ApiError {
     ApiError::new(
         ErrorCode::DeclarationNotPayable,
         "the declaration or order is already paid or voided",
@@ -389,10 +389,7 @@ pub async fn create_attempt(
     if !order.status.is_open() {
         return Err(declaration_not_payable());
     }
-    let channel = match body.channel {
-        Channel::Unionpay => state.unionpay.as_ref(),
-    }
-    .ok_or_else(|| {
+    let channels = state.channels.as_ref().ok_or_else(|| {
         ApiError::validation(
             &["channel"],
             "this channel is not available on this gateway",
@@ -402,7 +399,8 @@ pub async fn create_attempt(
     let now = state.clock.now();
     let attempt_id = ids::random_id("att_", 16);
     let expires_at = now + ATTEMPT_SECONDS;
-    let pay_url = channel.pay_url(&attempt_id);
+    let pay_url = channels.pay_url(body.channel, &attempt_id);
+    let qr_text = channels.qr_text(body.channel, &attempt_id);
     let outcome = state
         .store
         .create_attempt(&NewAttempt {
@@ -411,7 +409,7 @@ pub async fn create_attempt(
             person_id: &person.id,
             channel: body.channel,
             pay_url: &pay_url,
-            qr_text: &pay_url,
+            qr_text: &qr_text,
             expires_at,
             now,
         })
@@ -424,13 +422,20 @@ pub async fn create_attempt(
         }
         CreateAttempt::NotFound => return Err(ApiError::not_found()),
         CreateAttempt::NotPayable => return Err(declaration_not_payable()),
+        CreateAttempt::InProgress => {
+            return Err(ApiError::new(
+                ErrorCode::PaymentInProgress,
+                "another payment of this order has no outcome yet",
+            ));
+        }
     };
 
     // The channel learns of the attempt only once the gateway has recorded it, so that no
     // payment can arrive for an attempt the gateway doesn't know. If this fails, the attempt
     // stays pending until it expires and the app starts another.
-    channel
+    channels
         .open_order(
+            body.channel,
             &attempt_id,
             attempt.amount,
             &order.ticket_number,

@@ -1,8 +1,8 @@
-//! Sandbox mode: fictional people, the simulated UnionPay channel, and the routes that exist
+//! Sandbox mode: fictional people, the simulated payment channels, and the routes that exist
 //! only here (the captcha answer for automated journeys, the sandbox's date).
 
+pub mod cashier;
 pub mod seed;
-pub mod unionpay;
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -18,11 +18,11 @@ use crate::openapi::Refusal;
 use crate::state::AppState;
 use crate::store::Store;
 
-/// First start in sandbox mode: the seed and the simulated channel's key pair. Later starts
+/// First start in sandbox mode: the seed and the simulated channels' key pairs. Later starts
 /// find both and change nothing.
 pub async fn prepare(store: &Store, clock: &Clock) -> Result<(), GatewayError> {
     seed::seed(store, clock.today(), clock.now()).await?;
-    unionpay::ensure_key(store, clock.now()).await
+    cashier::ensure_keys(store, clock.now()).await
 }
 
 /// The routes that exist only in sandbox mode.
@@ -30,7 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(captcha_answer))
         .routes(routes!(info))
-        .merge(unionpay::routes())
+        .merge(cashier::routes())
 }
 
 /// `{"answer"}`: what the captcha image shows.

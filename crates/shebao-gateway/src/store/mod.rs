@@ -23,6 +23,7 @@ mod keys;
 mod limits;
 mod payments;
 mod process;
+mod recovery;
 mod sandbox;
 
 use std::path::{Path, PathBuf};
@@ -48,7 +49,8 @@ pub use payments::{
 pub use process::{
     AssessmentRecord, CreateAssessment, NewAssessmentRows, Registration, VoidOutcome,
 };
-pub use sandbox::{SeedAssessment, SeedPerson, UnionpayOrder, UnionpayOrderStatus};
+pub use recovery::{AttemptEnd, AttemptRow, FindRefund, VoidOrder};
+pub use sandbox::{SandboxOrder, SandboxOrderStatus, SeedAssessment, SeedPerson};
 
 /// How long a nonce is remembered, from `shebao_core::sign`.
 const NONCE_MEMORY_SECONDS: i64 = shebao_core::sign::NONCE_MEMORY_SECONDS;

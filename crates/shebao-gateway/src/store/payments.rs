@@ -138,6 +138,9 @@ pub enum CreateAttempt {
     NotFound,
     /// The order is paid or voided.
     NotPayable,
+    /// Another attempt of the order (on another channel) has no outcome yet, or the order's
+    /// outcome is unknown: a second deduction is refused until it resolves.
+    InProgress,
 }
 
 /// A payment a channel reports, after its signature was verified.
@@ -549,6 +552,9 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some((id, pay_url, qr_text, expires_at)) = open {
+            if order_status == OrderStatus::Unknown {
+                return Ok(CreateAttempt::InProgress);
+            }
             return Ok(CreateAttempt::Pending(PaymentAttempt {
                 id,
                 order_id: new.order_id.to_owned(),
@@ -559,6 +565,18 @@ impl Store {
                 pay_url,
                 expires_at: rfc3339(expires_at),
             }));
+        }
+
+        let in_flight: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM payment_attempts WHERE order_id = $1 \
+             AND ((status = 'pending' AND expires_at > $2) OR status = 'unknown') LIMIT 1",
+        )
+        .bind(new.order_id)
+        .bind(new.now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if in_flight.is_some() || order_status == OrderStatus::Unknown {
+            return Ok(CreateAttempt::InProgress);
         }
 
         sqlx::query(
@@ -718,8 +736,8 @@ impl Store {
             .await?;
         }
         if duplicate {
-            // LIMITATION: the refund of a duplicate (refund_pending → refunded) is not built
-            // yet; the flag and the event are what that flow will start from.
+            // The recovery job (and the notification handler right away) refunds it:
+            // succeeded → refund_pending → refunded.
             sqlx::query("UPDATE payment_attempts SET duplicate = 1 WHERE id = $1")
                 .bind(payment.attempt_id)
                 .execute(&mut *tx)

@@ -1,12 +1,14 @@
-//! Sandbox-only storage: the seed of fictional people, and the simulated UnionPay channel's
-//! own books (its key and the orders the gateway opened with it).
+//! Sandbox-only storage: the seed of fictional people, and the simulated channels' own books
+//! (their keys and the orders the gateway opened with them).
 
 use serde::{Deserialize, Serialize};
 use shebao_core::period::PeriodType;
 use shebao_core::policy::InsuranceItem;
 use shebao_core::{Amount, IdType, YearMonth};
 
-use super::{Store, from_text, to_text};
+use shebao_core::wire::Channel;
+
+use super::{Store, decode_error, from_text, to_text};
 
 const SEEDED: &str = "sandbox_seeded_at";
 
@@ -32,28 +34,40 @@ pub struct SeedAssessment {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum UnionpayOrderStatus {
+pub enum SandboxOrderStatus {
     Open,
     Paid,
+    Closed,
+    Refunded,
 }
 
-/// An order the gateway opened with the simulated channel for one payment attempt.
+/// An order the gateway opened with a simulated channel for one payment attempt.
 #[derive(Debug, Clone)]
-pub struct UnionpayOrder {
+pub struct SandboxOrder {
     pub attempt_id: String,
+    pub channel: Channel,
     pub amount: Amount,
     pub ticket_number: String,
     pub expires_at: i64,
-    pub status: UnionpayOrderStatus,
+    pub status: SandboxOrderStatus,
+    pub channel_txn_id: Option<String>,
+    pub paid_at: Option<i64>,
+    /// Set when the gateway closed the order; with the `pay_after_void` fault the order is
+    /// still open (payable) although its close was acknowledged.
+    pub closed_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
-struct UnionpayRow {
+struct SandboxOrderRow {
     attempt_id: String,
+    channel: String,
     amount_fen: i64,
     ticket_number: String,
     expires_at: i64,
     status: String,
+    channel_txn_id: Option<String>,
+    paid_at: Option<i64>,
+    closed_at: Option<i64>,
 }
 
 impl Store {
@@ -190,17 +204,18 @@ impl Store {
         Ok(true)
     }
 
-    pub async fn open_unionpay_order(
+    pub async fn open_sandbox_order(
         &self,
-        order: &UnionpayOrder,
+        order: &SandboxOrder,
         now: i64,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO sandbox_unionpay_orders \
-             (attempt_id, amount_fen, ticket_number, expires_at, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO sandbox_channel_orders \
+             (attempt_id, channel, amount_fen, ticket_number, expires_at, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&order.attempt_id)
+        .bind(order.channel.as_str())
         .bind(order.amount.fen())
         .bind(&order.ticket_number)
         .bind(order.expires_at)
@@ -211,43 +226,50 @@ impl Store {
         Ok(())
     }
 
-    pub async fn unionpay_order(
+    pub async fn sandbox_order(
         &self,
         attempt_id: &str,
-    ) -> Result<Option<UnionpayOrder>, sqlx::Error> {
-        let row: Option<UnionpayRow> = sqlx::query_as(
-            "SELECT attempt_id, amount_fen, ticket_number, expires_at, status \
-             FROM sandbox_unionpay_orders WHERE attempt_id = $1",
+    ) -> Result<Option<SandboxOrder>, sqlx::Error> {
+        let row: Option<SandboxOrderRow> = sqlx::query_as(
+            "SELECT attempt_id, channel, amount_fen, ticket_number, expires_at, status, \
+             channel_txn_id, paid_at, closed_at \
+             FROM sandbox_channel_orders WHERE attempt_id = $1",
         )
         .bind(attempt_id)
         .fetch_optional(&self.pool)
         .await?;
         row.map(|row| {
-            Ok(UnionpayOrder {
+            Ok(SandboxOrder {
+                channel: Channel::parse(&row.channel).ok_or_else(|| decode_error("channel"))?,
                 amount: Amount::from_fen(row.amount_fen),
                 status: from_text("status", &row.status)?,
                 attempt_id: row.attempt_id,
                 ticket_number: row.ticket_number,
                 expires_at: row.expires_at,
+                channel_txn_id: row.channel_txn_id,
+                paid_at: row.paid_at,
+                closed_at: row.closed_at,
             })
         })
         .transpose()
     }
 
     /// Takes the money for an open, unexpired order: false when it is not (any more).
-    pub async fn settle_unionpay_order(
+    pub async fn settle_sandbox_order(
         &self,
         attempt_id: &str,
         channel_txn_id: &str,
+        funding: &str,
         card_last4: &str,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let settled = sqlx::query(
-            "UPDATE sandbox_unionpay_orders \
-             SET status = 'paid', channel_txn_id = $1, card_last4 = $2, paid_at = $3 \
-             WHERE attempt_id = $4 AND status = 'open' AND expires_at > $3",
+            "UPDATE sandbox_channel_orders \
+             SET status = 'paid', channel_txn_id = $1, funding = $2, card_last4 = $3, \
+             paid_at = $4 WHERE attempt_id = $5 AND status = 'open' AND expires_at > $4",
         )
         .bind(channel_txn_id)
+        .bind(funding)
         .bind(card_last4)
         .bind(now)
         .bind(attempt_id)
@@ -257,16 +279,76 @@ impl Store {
         Ok(settled == 1)
     }
 
-    pub async fn mark_unionpay_notified(
+    pub async fn mark_sandbox_notified(
         &self,
         attempt_id: &str,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE sandbox_unionpay_orders SET notified_at = $1 WHERE attempt_id = $2")
+        sqlx::query("UPDATE sandbox_channel_orders SET notified_at = $1 WHERE attempt_id = $2")
             .bind(now)
             .bind(attempt_id)
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Closes an open order; with `keep_payable` (the `pay_after_void` fault) only records
+    /// the close and leaves it payable. Nothing changes for a paid, closed or refunded order.
+    pub async fn close_sandbox_order(
+        &self,
+        attempt_id: &str,
+        keep_payable: bool,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        let status = if keep_payable { "open" } else { "closed" };
+        sqlx::query(
+            "UPDATE sandbox_channel_orders SET status = $1, closed_at = $2 \
+             WHERE attempt_id = $3 AND status = 'open'",
+        )
+        .bind(status)
+        .bind(now)
+        .bind(attempt_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Counts one query of the order by the gateway; returns how many there were, this one
+    /// included (0 for an order the channel doesn't know).
+    pub async fn count_sandbox_query(&self, attempt_id: &str) -> Result<i64, sqlx::Error> {
+        let counted: Option<i64> = sqlx::query_scalar(
+            "UPDATE sandbox_channel_orders SET queries = queries + 1 WHERE attempt_id = $1 \
+             RETURNING queries",
+        )
+        .bind(attempt_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(counted.unwrap_or(0))
+    }
+
+    /// Gives a paid order's money back: `paid → refunded`. The refund id of the order, new or
+    /// from an earlier refund; `None` for an order that was never paid.
+    pub async fn refund_sandbox_order(
+        &self,
+        attempt_id: &str,
+        refund_id: &str,
+        now: i64,
+    ) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query(
+            "UPDATE sandbox_channel_orders SET status = 'refunded', refund_id = $1, \
+             refunded_at = $2 WHERE attempt_id = $3 AND status = 'paid'",
+        )
+        .bind(refund_id)
+        .bind(now)
+        .bind(attempt_id)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query_scalar(
+            "SELECT refund_id FROM sandbox_channel_orders \
+             WHERE attempt_id = $1 AND status = 'refunded'",
+        )
+        .bind(attempt_id)
+        .fetch_optional(&self.pool)
+        .await
     }
 }

@@ -23,7 +23,9 @@ use shebao_core::sign::{
     self, AuthorizationHeader, RequestParts, ResponseParts, ResponseSignatureHeader,
 };
 use shebao_core::wire::{KeySet, KeyUse};
-use shebao_gateway::{AccessLimits, Database, GatewayConfig, RunningGateway, start};
+use shebao_gateway::{
+    AccessLimits, Database, GatewayConfig, RecoveryReport, RunningGateway, SandboxFaults, start,
+};
 use sqlx::{AnyPool, Connection};
 use tempfile::TempDir;
 
@@ -232,6 +234,9 @@ pub fn config(db: &TestDatabase, sandbox: bool, sandbox_date: Option<NaiveDate>)
         client_address_header: None,
         agency: None,
         transmission_delay: None,
+        sandbox_faults: SandboxFaults::default(),
+        // Tests run recovery passes themselves (`TestGateway::recover`).
+        recovery_interval: std::time::Duration::from_secs(3600),
     }
 }
 
@@ -669,6 +674,39 @@ impl TestGateway {
         attempt.json()
     }
 
+    /// `POST /v1/payment-orders/{order_id}/attempts` on `channel`, with a fresh key.
+    pub async fn attempt_on(
+        &self,
+        device: &Device,
+        token: &str,
+        order_id: &str,
+        channel: &str,
+    ) -> Answer {
+        let target = format!("/v1/payment-orders/{order_id}/attempts");
+        self.call(
+            device,
+            Call::post(&target, &json!({"channel": channel}))
+                .fresh_key()
+                .token(token),
+        )
+        .await
+    }
+
+    /// Submits the cashier form with a funding source (`bank_card`, `huabei`, `yuebao`,
+    /// `wechat_change`) and the test card, as a person choosing that option would.
+    pub async fn pay_from(&self, pay_url: &str, source: &str) -> (u16, String) {
+        let response = self
+            .http
+            .post(pay_url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("source={source}&card_number=6222020000000000000"))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+
     /// Pays on the cashier page the way a person would: submits the pre-filled form.
     pub async fn pay_on_cashier(&self, pay_url: &str) -> (u16, String) {
         let response = self
@@ -695,6 +733,16 @@ impl TestGateway {
         let answer = self.call(device, Call::get(&target).token(token)).await;
         assert_eq!(answer.status, 200, "{}", answer.text());
         answer.json()
+    }
+
+    /// One pass of the gateway's recovery job, now.
+    pub async fn recover(&self) -> RecoveryReport {
+        self.gateway
+            .as_ref()
+            .expect("recovery runs in a gateway this harness started")
+            .recover_now()
+            .await
+            .unwrap()
     }
 
     /// A connection to the gateway's database, for checks the API doesn't expose.
@@ -744,5 +792,100 @@ impl TestGateway {
                 .token(token),
         )
         .await
+    }
+}
+
+/// A sandbox gateway (today 2025-06-15) whose simulated channels show `faults`.
+pub async fn faulty(backend: &Backend, faults: SandboxFaults) -> TestGateway {
+    let db = TestDatabase::new(backend).await;
+    let config = GatewayConfig {
+        sandbox_faults: faults,
+        ..config(&db, true, Some(sandbox_date()))
+    };
+    launch_with(db, config).await
+}
+
+/// What the books say, checked against each other: no order is paid twice, every payment a
+/// channel took is known to the gateway (a paying attempt, or a duplicate refunded), every
+/// paid order has exactly one paying attempt, and each row's last event is its status.
+pub async fn reconcile(pool: &AnyPool) {
+    let orders: Vec<(String, String)> = sqlx::query_as("SELECT id, status FROM payment_orders")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    for (order_id, status) in &orders {
+        let paying: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, status FROM payment_attempts WHERE order_id = $1 AND duplicate = 0 \
+             AND status IN ('succeeded', 'refund_pending', 'refunded')",
+        )
+        .bind(order_id)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        assert!(
+            paying.len() <= 1,
+            "order {order_id} is paid twice: {paying:?}"
+        );
+        match status.as_str() {
+            "paid" => assert_eq!(paying.len(), 1, "paid order {order_id} without a payment"),
+            "refunded" => assert_eq!(paying[0].1, "refunded", "{order_id}"),
+            _ => assert!(paying.is_empty(), "{status} order {order_id} has a payment"),
+        }
+        let paid_declarations: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM payment_orders WHERE declaration_id = \
+             (SELECT declaration_id FROM payment_orders WHERE id = $1) \
+             AND status IN ('paid', 'refunded')",
+        )
+        .bind(order_id)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        assert!(
+            paid_declarations <= 1,
+            "a declaration is paid by two orders"
+        );
+    }
+    // Every payment a channel took is known, and every duplicate went back.
+    let taken: Vec<(String, String)> = sqlx::query_as(
+        "SELECT attempt_id, status FROM sandbox_channel_orders WHERE channel_txn_id IS NOT NULL",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for (attempt_id, channel_status) in taken {
+        let (status, duplicate): (String, i64) =
+            sqlx::query_as("SELECT status, duplicate FROM payment_attempts WHERE id = $1")
+                .bind(&attempt_id)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        match (channel_status.as_str(), duplicate) {
+            ("paid", 0) => assert_eq!(status, "succeeded", "payment of {attempt_id} lost"),
+            ("refunded", _) => assert_eq!(status, "refunded", "refund of {attempt_id}"),
+            other => panic!("attempt {attempt_id} ({status}) on the channel: {other:?}"),
+        }
+    }
+    // The event log explains every final state.
+    for (entity, table) in [
+        ("payment_order", "payment_orders"),
+        ("payment_attempt", "payment_attempts"),
+    ] {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as(&format!("SELECT id, status FROM {table}"))
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        for (id, status) in rows {
+            let last: String = sqlx::query_scalar(
+                "SELECT to_status FROM events WHERE entity = $1 AND entity_id = $2 \
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(entity)
+            .bind(&id)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            assert_eq!(last, status, "the last event of {entity} {id}");
+        }
     }
 }
