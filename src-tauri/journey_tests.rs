@@ -269,7 +269,11 @@ async fn should_clear_keyring_journal_and_logs_when_the_device_is_cleared() {
         .into_iter()
         .map(|account| (store.get(&account).unwrap().unwrap().to_string(), account))
         .collect();
-    assert!(before.len() >= 2, "a device key and an identity token, not {}", before.len());
+    assert!(
+        before.len() >= 2,
+        "a device key and an identity token, not {}",
+        before.len()
+    );
 
     let cleared = actions::clear_device(&state).await.unwrap();
 

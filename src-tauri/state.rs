@@ -10,8 +10,8 @@ use ed25519_dalek::SigningKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shebao_client::{Client, ClientError, TrustedKeys};
-use shebao_core::{ErrorCode, sign};
 use shebao_core::wire::{KeySet, KeyUse, PersonSummary};
+use shebao_core::{ErrorCode, sign};
 use shebao_gateway::{GatewayConfig, RunningGateway};
 use tracing_appender::non_blocking::WorkerGuard;
 use zeroize::Zeroizing;
@@ -429,7 +429,9 @@ impl AppState {
         };
         match renewed {
             Ok(device) => self.client.replace_device(device.device_id, device.key),
-            Err(error) => tracing::warn!(%error, "no new device enrolled; it will be at the next start"),
+            Err(error) => {
+                tracing::warn!(%error, "no new device enrolled; it will be at the next start")
+            }
         }
         Ok(DeviceCleared { device_revoked })
     }

@@ -2,8 +2,7 @@
 
 use shebao_core::wire::{
     Captcha, ConfirmIdentity, Declaration, DeclarationList, DeviceRevoked, IdentityConfirmed,
-    NewCaptcha,
-    NewCertificate, NewDeclaration, NewPaymentAttempt, NewPaymentOrder, PayableList,
+    NewCaptcha, NewCertificate, NewDeclaration, NewPaymentAttempt, NewPaymentOrder, PayableList,
     PaymentAttempt, PaymentCertificate, PaymentOrder,
 };
 

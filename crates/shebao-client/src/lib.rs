@@ -174,7 +174,10 @@ impl Client {
 
     /// Signs from now on as another enrolled device.
     pub fn replace_device(&self, device_id: String, key: SigningKey) {
-        let mut device = self.device.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut device = self
+            .device
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         *device = SigningDevice { id: device_id, key };
     }
 
@@ -308,7 +311,10 @@ impl Client {
             body: &request.body,
         };
         let authorization = {
-            let device = self.device.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let device = self
+                .device
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             AuthorizationHeader {
                 kid: device.id.clone(),
                 ts,
