@@ -10,6 +10,8 @@
   `Session-Token` for the account operations), and confirms the payer on a second, spare
   device: the device a realised revocation revokes (never the hook's own, which signs
   everything). A realised logout ends a session of its own, never the shared one.
+  A device revoking itself (`POST /v1/devices/current/revocation`) is always a throwaway
+  device enrolled for that case.
 - Turns some generated cases into valid ones ("realises" them: real ids, a fresh idempotency
   key, a valid body), every case until its operation has answered a 2xx and a share after
   that, and leaves the rest as generated to fuzz validation and refusals. The sandbox has one
@@ -178,6 +180,13 @@ class World:
             headers["Idempotency-Key"] = str(uuid.uuid4())
             self.sent[(method, target)] = (headers["Idempotency-Key"], body, token)
         return self.http.request(method, ORIGIN + target, data=data, headers=headers, auth=auth or self.signer)
+
+    def throwaway_signer(self) -> Signer:
+        """A newly enrolled device of its own (for a device that revokes itself)."""
+        key = SigningKey.generate()
+        enrolled = self.http.post(f"{ORIGIN}/v1/devices", json={"public_key": protocol.public_key(key)})
+        enrolled.raise_for_status()
+        return Signer(key, enrolled.json()["device_id"])
 
     def login_body(self) -> dict:
         return {"id_type": "resident_id_card", "id_number": MA_XIAOYAN[1], "password": PASSWORD}
@@ -394,7 +403,12 @@ def before_call(context, case, kwargs):
             headers["Session-Token"] = w.session
         # A few go out unsigned (or with whatever was generated) to exercise the refusals.
         if realised or random.random() < 0.9:
-            kwargs["auth"] = w.signer
+            # A device revoking itself: always a throwaway device, never the hook's own, which
+            # signs every other case.
+            if operation == "POST /v1/devices/current/revocation":
+                kwargs["auth"] = w.throwaway_signer()
+            else:
+                kwargs["auth"] = w.signer
     case.headers = headers
     # Long polls are capped so the run stays short.
     if case.query and "wait" in case.query:
