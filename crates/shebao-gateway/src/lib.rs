@@ -45,7 +45,7 @@ use crate::state::{AppState, Inner};
 use crate::store::Store;
 
 pub use crate::limits::AccessLimits;
-pub use crate::maintenance::{DeviceStatus, Maintenance, Refund, Revocation};
+pub use crate::maintenance::{DeviceStatus, Maintenance, Reconciliation, Refund, Revocation};
 pub use crate::store::Database;
 
 /// How long [`RunningGateway::shutdown`] waits for open connections.

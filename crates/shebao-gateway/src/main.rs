@@ -56,6 +56,10 @@ enum Command {
         /// in UTC+8.
         #[arg(long)]
         date: Option<NaiveDate>,
+        /// Also fill a load-test population up to this many fictional people (for benchmarks),
+        /// each insured with the month containing the date payable.
+        #[arg(long)]
+        population: Option<u32>,
     },
     /// Operator commands.
     #[command(subcommand)]
@@ -71,6 +75,9 @@ enum AdminCommand {
         /// The device id (`dev_…`, the `kid` of its signatures).
         device_id: String,
     },
+    /// Set the money the (sandbox) channels took against the payments kept and refunded; exits
+    /// 1 on a double charge, a lost payment or a payment without evidence.
+    Reconcile,
     /// Refund a paid payment for an approved refund application: the money goes back through
     /// its channel, the payment and its certificates report `refunded`.
     Refund {
@@ -280,12 +287,16 @@ async fn main() -> ExitCode {
             })
             .await
         }
-        Command::Seed { date } => {
+        Command::Seed { date, population } => {
             with_database(&database, async |db| {
                 if db.seed(date).await? {
                     println!("seeded the fictional people into {database}");
                 } else {
                     println!("{database} was seeded before; nothing changed");
+                }
+                if let Some(size) = population {
+                    let added = db.seed_population(size, date).await?;
+                    println!("load-test population: {size} people ({added} added)");
                 }
                 Ok(())
             })
@@ -325,6 +336,30 @@ async fn main() -> ExitCode {
             .await;
             if unknown {
                 return fail(&format!("no device {device_id}"));
+            }
+            code
+        }
+        Command::Admin(AdminCommand::Reconcile) => {
+            let mut sound = true;
+            let code = with_database(&database, async |db| {
+                let found = db.reconcile().await?;
+                println!(
+                    "taken {} · kept {} · refunded {} · refund pending {} · double charged {} · \
+                     lost {} · paid without evidence {}",
+                    found.taken,
+                    found.kept,
+                    found.refunded,
+                    found.refund_pending,
+                    found.double_charged,
+                    found.lost,
+                    found.paid_without_evidence
+                );
+                sound = found.is_sound();
+                Ok(())
+            })
+            .await;
+            if !sound {
+                return fail("the books do not reconcile");
             }
             code
         }

@@ -9,7 +9,7 @@ use crate::sandbox::cashier::SandboxChannels;
 use crate::store::{FindRefund, Store};
 use crate::{Database, GatewayError, SandboxFaults, open_store, recovery, sandbox};
 
-pub use crate::store::Revocation;
+pub use crate::store::{Reconciliation, Revocation};
 
 /// A device as `admin list-devices` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +61,24 @@ impl Maintenance {
         self.migrate().await?;
         let clock = Clock::new(today);
         sandbox::seed::seed(&self.store, clock.today(), clock.now()).await
+    }
+
+    /// Migrates, then fills the load-test population (benchmarks) up to `size` people, each
+    /// insured with a payable month; returns how many were added.
+    pub async fn seed_population(
+        &self,
+        size: u32,
+        today: Option<NaiveDate>,
+    ) -> Result<u32, GatewayError> {
+        self.migrate().await?;
+        let clock = Clock::new(today);
+        sandbox::seed::seed_population(&self.store, size, clock.today(), clock.now()).await
+    }
+
+    /// Sets the money the channels took against the payments kept and refunded (see
+    /// [`Reconciliation`]); meant for after the recovery job has settled what was in flight.
+    pub async fn reconcile(&self) -> Result<Reconciliation, GatewayError> {
+        Ok(self.store.reconcile().await?)
     }
 
     /// Every enrolled device, oldest first.

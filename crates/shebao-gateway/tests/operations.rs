@@ -185,6 +185,41 @@ async fn should_migrate_and_seed_fictional_people_once(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(payables, 4);
+
+    // The load-test population fills up to its size, once.
+    let grown = gateway_command(
+        &[
+            "seed",
+            "--date",
+            "2025-06-15",
+            "--population",
+            "2500",
+            "--database",
+            &url,
+        ],
+        &[],
+    )
+    .await;
+    assert!(grown.status.success(), "{}", stderr(&grown));
+    assert!(
+        stdout(&grown).contains("2500 people (2500 added)"),
+        "{}",
+        stdout(&grown)
+    );
+    let again = gateway_command(&["seed", "--population", "2500", "--database", &url], &[]).await;
+    assert!(
+        stdout(&again).contains("2500 people (0 added)"),
+        "{}",
+        stdout(&again)
+    );
+    let (people, payables): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM population WHERE insured = 1), \
+         (SELECT COUNT(*) FROM payables WHERE status = 'payable' AND period_end = '2025-06')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((people, payables), (2504, 2504));
 }
 
 /// A settings file with these lines.

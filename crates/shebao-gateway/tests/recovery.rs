@@ -488,4 +488,26 @@ async fn should_refund_a_payment_through_the_admin_command(backend: Backend) {
     let twice = run(args(&order_id, "退费申请 2025-001")).await.unwrap();
     assert!(!twice.status.success());
     reconcile(&pool).await;
+
+    // The operator's reconciliation sees the one payment taken and given back.
+    let books = run(vec![
+        "admin".to_owned(),
+        "reconcile".to_owned(),
+        "--database".to_owned(),
+        url.clone(),
+    ])
+    .await
+    .unwrap();
+    assert!(
+        books.status.success(),
+        "{}",
+        String::from_utf8_lossy(&books.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&books.stdout).contains(
+            "taken 1 · kept 0 · refunded 1 · refund pending 0 · double charged 0 · lost 0"
+        ),
+        "{}",
+        String::from_utf8_lossy(&books.stdout)
+    );
 }

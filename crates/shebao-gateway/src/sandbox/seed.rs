@@ -94,14 +94,96 @@ fn people(today: NaiveDate) -> Result<Vec<SeedPerson>, GatewayError> {
                 .collect();
             Ok(SeedPerson {
                 id: format!("psn_sandbox_{}", person.key),
-                name: person.name,
+                name: person.name.to_owned(),
                 id_type: person.id_type,
-                id_number: person.id_number,
+                id_number: person.id_number.to_owned(),
                 insured: person.pension.is_some(),
                 assessments,
             })
         })
         .collect()
+}
+
+/// Districts of Ningxia whose codes open the load-test population's ID numbers.
+const DISTRICTS: [&str; 10] = [
+    "640104", "640105", "640106", "640121", "640122", "640181", "640202", "640302", "640402",
+    "640502",
+];
+const SURNAMES: [char; 20] = [
+    '马', '王', '李', '张', '杨', '刘', '陈', '赵', '周', '吴', '徐', '孙', '胡', '朱', '高', '林',
+    '何', '郭', '罗', '梁',
+];
+const GIVEN: [char; 20] = [
+    '晓', '建', '文', '海', '秀', '国', '明', '丽', '玉', '志', '红', '春', '金', '凤', '德', '兰',
+    '永', '福', '梅', '静',
+];
+/// Birth dates span this many days from 1966-01-01 (about 30 years).
+const BIRTH_DAYS: u32 = 10_950;
+
+/// People `first..first + count` of the load-test population: fictional names, valid resident ID
+/// numbers (unique for the first 100 million), each insured with a monthly pension assessment,
+/// transmitted and payable, for the month containing `today`. Ids are `psn_load_<index>`.
+pub fn population(first: u32, count: u32, today: NaiveDate) -> Vec<SeedPerson> {
+    let month = YearMonth::of(today);
+    let born_from = NaiveDate::from_ymd_opt(1966, 1, 1).unwrap_or(NaiveDate::MIN);
+    (first..first.saturating_add(count))
+        .map(|index| {
+            let district = DISTRICTS[(index % 10) as usize];
+            let born = born_from + chrono::Days::new(u64::from(index / 10 % BIRTH_DAYS));
+            let sequence = index / (10 * BIRTH_DAYS) % 1000;
+            let first17 = format!("{district}{}{sequence:03}", born.format("%Y%m%d"));
+            let check = char::from(shebao_core::id::check_char(first17.as_bytes()));
+            let name: String = [
+                SURNAMES[(index % 20) as usize],
+                GIVEN[(index / 20 % 20) as usize],
+                GIVEN[(index / 400 % 20) as usize],
+            ]
+            .iter()
+            .collect();
+            let key = format!("load_{index:09}");
+            SeedPerson {
+                id: format!("psn_{key}"),
+                name,
+                id_type: IdType::ResidentIdCard,
+                id_number: format!("{first17}{check}"),
+                insured: true,
+                assessments: vec![SeedAssessment {
+                    assessment_id: format!("asm_{key}"),
+                    payable_id: format!("pay_{key}_{month}"),
+                    item: InsuranceItem::Pension,
+                    base: Amount::from_fen(495_500),
+                    period_type: PeriodType::Monthly,
+                    first: month,
+                    last: month,
+                }],
+            }
+        })
+        .collect()
+}
+
+/// Fills the load-test population up to `size` people, in batches; returns how many were
+/// added (none when it holds that many already).
+pub async fn seed_population(
+    store: &Store,
+    size: u32,
+    today: NaiveDate,
+    now: i64,
+) -> Result<u32, GatewayError> {
+    const BATCH: u32 = 2_000;
+    let held = u32::try_from(store.population_count().await?).unwrap_or(u32::MAX);
+    let mut next = held;
+    while next < size {
+        let count = BATCH.min(size - next);
+        store
+            .seed_population(&population(next, count, today), now)
+            .await?;
+        next += count;
+    }
+    let added = size.saturating_sub(held);
+    if added > 0 {
+        tracing::info!(added, size, "load-test population seeded");
+    }
+    Ok(added)
 }
 
 #[cfg(test)]
@@ -127,5 +209,25 @@ mod tests {
         assert!(!people[3].insured);
         assert!(people[3].assessments.is_empty());
         assert_eq!(people[4].id_type, IdType::ResidencePermitHmt);
+    }
+
+    #[test]
+    fn should_generate_a_population_of_valid_distinct_people() {
+        let today = NaiveDate::from_ymd_opt(2025, 6, 15).unwrap();
+        let people = population(0, 3_000, today);
+        let numbers: std::collections::HashSet<&str> = people
+            .iter()
+            .map(|person| person.id_number.as_str())
+            .collect();
+        assert_eq!(numbers.len(), 3_000);
+        for person in &people {
+            IdNumber::parse(IdType::ResidentIdCard, &person.id_number, today).unwrap();
+            PersonName::parse(&person.name).unwrap();
+            assert_eq!(person.assessments[0].first.to_string(), "2025-06");
+        }
+        // A later batch continues the numbering rather than repeating it.
+        let later = population(3_000, 1, today);
+        assert_eq!(later[0].id, "psn_load_000003000");
+        assert!(!numbers.contains(later[0].id_number.as_str()));
     }
 }

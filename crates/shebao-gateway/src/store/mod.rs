@@ -23,6 +23,7 @@ mod keys;
 mod limits;
 mod payments;
 mod process;
+mod reconcile;
 mod recovery;
 mod sandbox;
 
@@ -49,6 +50,7 @@ pub use payments::{
 pub use process::{
     AssessmentRecord, CreateAssessment, NewAssessmentRows, Registration, VoidOutcome,
 };
+pub use reconcile::Reconciliation;
 pub use recovery::{AttemptEnd, AttemptRow, FindRefund, VoidOrder};
 pub use sandbox::{SandboxOrder, SandboxOrderStatus, SeedAssessment, SeedPerson};
 

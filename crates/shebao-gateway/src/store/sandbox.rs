@@ -14,9 +14,9 @@ const SEEDED: &str = "sandbox_seeded_at";
 
 pub struct SeedPerson {
     pub id: String,
-    pub name: &'static str,
+    pub name: String,
     pub id_type: IdType,
-    pub id_number: &'static str,
+    pub id_number: String,
     pub insured: bool,
     pub assessments: Vec<SeedAssessment>,
 }
@@ -93,8 +93,8 @@ impl Store {
             )
             .bind(&person.id)
             .bind(to_text(&person.id_type))
-            .bind(person.id_number)
-            .bind(person.name)
+            .bind(&person.id_number)
+            .bind(&person.name)
             .bind(i64::from(person.insured))
             .execute(&mut *tx)
             .await?;
@@ -154,6 +154,107 @@ impl Store {
         }
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// How many people of the load-test population (ids starting `psn_load_`) the register
+    /// holds.
+    pub async fn population_count(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM population WHERE id LIKE 'psn_load_%'")
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    /// Adds load-test people (each insured, with one transmitted assessment and its payable)
+    /// in multi-row statements, one transaction per call.
+    pub async fn seed_population(
+        &self,
+        people: &[SeedPerson],
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        let assessments: Vec<(&SeedPerson, &SeedAssessment)> = people
+            .iter()
+            .flat_map(|person| person.assessments.iter().map(move |a| (person, a)))
+            .collect();
+        let mut tx = self.write().await?;
+        let sql = rows_sql(
+            "INSERT INTO population (id, id_type, id_number, name, insured) VALUES ",
+            "(?, ?, ?, ?, ?)",
+            people.len(),
+        );
+        let mut query = sqlx::query(&sql);
+        for person in people {
+            query = query
+                .bind(&person.id)
+                .bind(to_text(&person.id_type))
+                .bind(&person.id_number)
+                .bind(&person.name)
+                .bind(i64::from(person.insured));
+        }
+        query.execute(&mut *tx).await?;
+        let insured: Vec<(&SeedPerson, YearMonth)> = people
+            .iter()
+            .filter(|person| person.insured)
+            .filter_map(|person| {
+                let since = person.assessments.iter().map(|a| a.first).min()?;
+                Some((person, since))
+            })
+            .collect();
+        if !insured.is_empty() {
+            let sql = rows_sql(
+                "INSERT INTO insured_persons (person_id, agency, since_month, registered_at) VALUES ",
+                "(?, NULL, ?, ?)",
+                insured.len(),
+            );
+            let mut query = sqlx::query(&sql);
+            for (person, since) in &insured {
+                query = query.bind(&person.id).bind(since.to_string()).bind(now);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        if !assessments.is_empty() {
+            let sql = rows_sql(
+                "INSERT INTO assessments (id, person_id, item, base_fen, period_type, \
+                 first_month, last_month, assessed_at, transmitted_at, status, version, group_id) \
+                 VALUES ",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'payable', 1, ?)",
+                assessments.len(),
+            );
+            let mut query = sqlx::query(&sql);
+            for (person, assessment) in &assessments {
+                query = query
+                    .bind(&assessment.assessment_id)
+                    .bind(&person.id)
+                    .bind(assessment.item.as_str())
+                    .bind(assessment.base.fen())
+                    .bind(to_text(&assessment.period_type))
+                    .bind(assessment.first.to_string())
+                    .bind(assessment.last.to_string())
+                    .bind(now)
+                    .bind(now)
+                    .bind(&assessment.assessment_id);
+            }
+            query.execute(&mut *tx).await?;
+            let sql = rows_sql(
+                "INSERT INTO payables (id, assessment_id, person_id, item, base_fen, \
+                 period_start, period_end, status, version, created_at) VALUES ",
+                "(?, ?, ?, ?, ?, ?, ?, 'payable', 1, ?)",
+                assessments.len(),
+            );
+            let mut query = sqlx::query(&sql);
+            for (person, assessment) in &assessments {
+                query = query
+                    .bind(&assessment.payable_id)
+                    .bind(&assessment.assessment_id)
+                    .bind(&person.id)
+                    .bind(assessment.item.as_str())
+                    .bind(assessment.base.fen())
+                    .bind(assessment.first.to_string())
+                    .bind(assessment.last.to_string())
+                    .bind(now);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await
     }
 
     /// The simulated channel's secret key (base64url), if it was created.
@@ -351,4 +452,28 @@ impl Store {
         .fetch_optional(&self.pool)
         .await
     }
+}
+
+/// `prefix` followed by `rows` copies of `row`, its `?` numbered `$1`, `$2`, … across the rows
+/// (the placeholders both backends take through `Any`).
+fn rows_sql(prefix: &str, row: &str, rows: usize) -> String {
+    let mut sql = String::from(prefix);
+    let mut next = 1;
+    for index in 0..rows {
+        if index > 0 {
+            sql.push_str(", ");
+        }
+        for part in row.split_inclusive('?') {
+            match part.strip_suffix('?') {
+                Some(text) => {
+                    sql.push_str(text);
+                    sql.push('$');
+                    sql.push_str(&next.to_string());
+                    next += 1;
+                }
+                None => sql.push_str(part),
+            }
+        }
+    }
+    sql
 }
