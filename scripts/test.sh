@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything CI checks, in order, stopping at the first failure:
 # setup → rustfmt → clippy → Rust tests (the gateway's on SQLite and on a throwaway PostgreSQL) →
-# bounded fuzzing → schemathesis against the sandbox gateway → frontend lint/typecheck/tests →
+# bounded fuzzing → schemathesis against the sandbox gateway → the benchmark harness's smoke run →
+# frontend lint/typecheck/tests →
 # e2e harness checks → debug build of the app → the end-to-end journeys (WebdriverIO + tauri-driver under Xvfb,
 # in a private D-Bus session with an unlocked gnome-keyring).
 set -euo pipefail
@@ -70,6 +71,7 @@ fi
 
 step "fuzzing (8 s a target)" bash scripts/fuzz.sh
 step "gateway API fuzzing (schemathesis)" bash scripts/schemathesis.sh
+step "benchmark harness (smoke: tiny sizes, debug build)" bash scripts/bench.sh --smoke
 
 step "frontend lint" npm run lint --workspace frontend
 step "frontend typecheck" npm run typecheck --workspace frontend

@@ -46,6 +46,7 @@ use crate::store::Store;
 
 pub use crate::limits::AccessLimits;
 pub use crate::maintenance::{DeviceStatus, Maintenance, Reconciliation, Refund, Revocation};
+pub use crate::sandbox::seed::load_identity;
 pub use crate::store::Database;
 
 /// How long [`RunningGateway::shutdown`] waits for open connections.

@@ -125,27 +125,15 @@ const BIRTH_DAYS: u32 = 10_950;
 /// transmitted and payable, for the month containing `today`. Ids are `psn_load_<index>`.
 pub fn population(first: u32, count: u32, today: NaiveDate) -> Vec<SeedPerson> {
     let month = YearMonth::of(today);
-    let born_from = NaiveDate::from_ymd_opt(1966, 1, 1).unwrap_or(NaiveDate::MIN);
     (first..first.saturating_add(count))
         .map(|index| {
-            let district = DISTRICTS[(index % 10) as usize];
-            let born = born_from + chrono::Days::new(u64::from(index / 10 % BIRTH_DAYS));
-            let sequence = index / (10 * BIRTH_DAYS) % 1000;
-            let first17 = format!("{district}{}{sequence:03}", born.format("%Y%m%d"));
-            let check = char::from(shebao_core::id::check_char(first17.as_bytes()));
-            let name: String = [
-                SURNAMES[(index % 20) as usize],
-                GIVEN[(index / 20 % 20) as usize],
-                GIVEN[(index / 400 % 20) as usize],
-            ]
-            .iter()
-            .collect();
+            let (name, id_number) = load_identity(index);
             let key = format!("load_{index:09}");
             SeedPerson {
                 id: format!("psn_{key}"),
                 name,
                 id_type: IdType::ResidentIdCard,
-                id_number: format!("{first17}{check}"),
+                id_number,
                 insured: true,
                 assessments: vec![SeedAssessment {
                     assessment_id: format!("asm_{key}"),
@@ -159,6 +147,25 @@ pub fn population(first: u32, count: u32, today: NaiveDate) -> Vec<SeedPerson> {
             }
         })
         .collect()
+}
+
+/// The name and resident ID number of the load-test population's person `index` (what a
+/// load generator confirms identities with).
+pub fn load_identity(index: u32) -> (String, String) {
+    let born_from = NaiveDate::from_ymd_opt(1966, 1, 1).unwrap_or(NaiveDate::MIN);
+    let district = DISTRICTS[(index % 10) as usize];
+    let born = born_from + chrono::Days::new(u64::from(index / 10 % BIRTH_DAYS));
+    let sequence = index / (10 * BIRTH_DAYS) % 1000;
+    let first17 = format!("{district}{}{sequence:03}", born.format("%Y%m%d"));
+    let check = char::from(shebao_core::id::check_char(first17.as_bytes()));
+    let name: String = [
+        SURNAMES[(index % 20) as usize],
+        GIVEN[(index / 20 % 20) as usize],
+        GIVEN[(index / 400 % 20) as usize],
+    ]
+    .iter()
+    .collect();
+    (name, format!("{first17}{check}"))
 }
 
 /// Fills the load-test population up to `size` people, in batches; returns how many were
