@@ -10,13 +10,13 @@ source "$(dirname "$0")/lib/common.sh"
 cd "$REPO_ROOT"
 
 if [ "${1:-}" = "--smoke" ]; then
-  cargo build -p shebao-gateway --bin shebao-gateway -p shebao-load
+  cargo build -p shebao-gateway -p shebao-load --bins
   cargo test -p shebao-core -p shebao-certificate --benches
   exec bash scripts/with-postgres.sh python3 scripts/bench.py --smoke --bin-dir target/debug
 fi
 
 bash scripts/setup.sh
-cargo build --release -p shebao-gateway --bin shebao-gateway -p shebao-load
+cargo build --release -p shebao-gateway -p shebao-load --bins
 cargo bench -p shebao-core --bench core
 cargo bench -p shebao-certificate --bench render
 bash scripts/with-postgres.sh python3 scripts/bench.py --bin-dir target/release

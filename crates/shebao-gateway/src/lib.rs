@@ -263,7 +263,8 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
         None if config.sandbox => SANDBOX_TAX_OFFICE.to_owned(),
         None => {
             return Err(GatewayError::Config(
-                "a gateway outside sandbox mode needs a tax office",
+                "a gateway outside sandbox mode needs a tax office (the tax_office setting: \
+                 --tax-office or SHEBAO_GATEWAY_TAX_OFFICE)",
             ));
         }
     };
@@ -272,7 +273,8 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
         None if config.sandbox => None,
         None => {
             return Err(GatewayError::Config(
-                "a gateway outside sandbox mode needs a verification origin",
+                "a gateway outside sandbox mode needs a verification origin (the verify_origin \
+                 setting: --verify-origin or SHEBAO_GATEWAY_VERIFY_ORIGIN)",
             ));
         }
     };

@@ -43,7 +43,7 @@ pub const SESSION_TOKEN: &str = "session_token";
         (name = "payments", description = "Payables, declarations, payment orders and attempts (signed, identity token)"),
         (name = "certificates", description = "Payment certificates (signed, identity token)"),
         (name = "channels", description = "Payment channels notifying the gateway (channel-signed)"),
-        (name = "sandbox", description = "Only in sandbox mode: captcha answers, the sandbox date, the simulated UnionPay cashier"),
+        (name = "sandbox", description = "Only in sandbox mode: captcha answers, the sandbox date, the simulated channels' cashier pages"),
     )
 )]
 struct ApiDoc;

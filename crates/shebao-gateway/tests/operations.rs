@@ -513,3 +513,60 @@ async fn should_refuse_to_serve_with_a_zero_limit_or_a_bad_address_header_from_a
         stderr(&header)
     );
 }
+
+/// A TCP forwarder to `target`, cut (listener and every connection) when the handle is aborted.
+async fn forwarder(target: String) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let handle = tokio::spawn(async move {
+        let mut connections = tokio::task::JoinSet::new();
+        loop {
+            let Ok((mut inbound, _)) = listener.accept().await else {
+                break;
+            };
+            let target = target.clone();
+            connections.spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    });
+    (address, handle)
+}
+
+#[tokio::test]
+async fn should_say_not_ready_at_once_when_postgresql_goes_away() {
+    let Some(backend) = Backend::postgres() else {
+        eprintln!(
+            "not run: needs PostgreSQL ({})",
+            support::POSTGRES_URL_VARIABLE
+        );
+        return;
+    };
+    let db = TestDatabase::new(&backend).await;
+    let url = db.url();
+    let (scheme_and_user, rest) = url.split_once('@').unwrap();
+    let (server, path) = rest.split_once('/').unwrap();
+    let (proxy, cut) = forwarder(server.to_owned()).await;
+    let mut config = support::config(&db, true, Some(sandbox_date()));
+    config.database =
+        shebao_gateway::Database::Postgres(format!("{scheme_and_user}@{proxy}/{path}"));
+    let gw = support::launch_with(db, config).await;
+    let ready = gw.http.get(gw.url("/ready")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+
+    // The database goes away: the listener and every open connection are cut.
+    cut.abort();
+    let _ = cut.await;
+    let asked = std::time::Instant::now();
+    let answer = gw.http.get(gw.url("/ready")).send().await.unwrap();
+    assert_eq!(answer.status(), 503);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["reason"], "database_unreachable");
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "answered after {:?}",
+        asked.elapsed()
+    );
+}

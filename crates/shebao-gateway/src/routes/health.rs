@@ -9,6 +9,9 @@ use utoipa::ToSchema;
 use crate::state::AppState;
 use crate::store::Unready;
 
+/// How long `/ready` waits for the database: less than a load balancer's health check.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// `{"status": "ok"}`: the process is up and answering.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
@@ -67,10 +70,14 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Readiness
     let reason = if *state.stopped.borrow() {
         Some("shutting_down")
     } else {
-        state.store.unready().await.map(|unready| match unready {
-            Unready::Unreachable => "database_unreachable",
-            Unready::MigrationsPending => "migrations_pending",
-        })
+        // A database that does not answer is unready now, not after the pool's wait.
+        match tokio::time::timeout(READY_TIMEOUT, state.store.unready()).await {
+            Ok(unready) => unready.map(|unready| match unready {
+                Unready::Unreachable => "database_unreachable",
+                Unready::MigrationsPending => "migrations_pending",
+            }),
+            Err(_) => Some("database_unreachable"),
+        }
     };
     match reason {
         None => (

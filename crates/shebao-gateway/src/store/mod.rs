@@ -55,6 +55,9 @@ pub use recovery::{AttemptEnd, AttemptRow, FindRefund, VoidOrder};
 pub use sandbox::{SandboxOrder, SandboxOrderStatus, SeedAssessment, SeedPerson};
 
 /// How long a nonce is remembered, from `shebao_core::sign`.
+/// How long a request waits for a database connection.
+const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 const NONCE_MEMORY_SECONDS: i64 = shebao_core::sign::NONCE_MEMORY_SECONDS;
 /// Idempotency records are kept at least 24 hours; these are kept 48.
 const IDEMPOTENCY_MEMORY_SECONDS: i64 = 48 * 3600;
@@ -184,11 +187,14 @@ impl Store {
             Database::Sqlite(path) => (sqlite_url(path)?, Backend::Sqlite),
             Database::Postgres(url) => (url.clone(), Backend::Postgres),
         };
-        let options =
-            AnyPoolOptions::new().max_connections(max_connections.unwrap_or(match backend {
+        let options = AnyPoolOptions::new()
+            .max_connections(max_connections.unwrap_or(match backend {
                 Backend::Sqlite => SQLITE_CONNECTIONS,
                 Backend::Postgres => POSTGRES_CONNECTIONS,
-            }));
+            }))
+            // A request fails with `internal` after this long without a connection (a database
+            // gone away), instead of sqlx's 30 s.
+            .acquire_timeout(ACQUIRE_TIMEOUT);
         let pool = match backend {
             // sqlx's SQLite defaults already turn foreign keys on and wait 5 s on a busy
             // database; the journal mode is the one setting a URL can't carry.
