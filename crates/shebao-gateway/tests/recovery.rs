@@ -484,6 +484,36 @@ async fn should_refund_a_payment_through_the_admin_command(backend: Backend) {
             .unwrap();
     assert_eq!(reason, "退费申请 2025-001");
 
+    // The refunded month is unpaid again: its declaration voided with the refund's reason, its
+    // payable back on the list to be declared and paid anew.
+    let declaration_id = order["declaration_id"].as_str().unwrap();
+    let declaration = gw
+        .call(
+            &device,
+            Call::get(&format!("/v1/declarations/{declaration_id}")).token(&token),
+        )
+        .await
+        .json();
+    assert_eq!(declaration["status"], "voided");
+    assert_eq!(declaration["void_reason"], "退费申请 2025-001");
+    let payables = gw
+        .call(&device, Call::get("/v1/payables").token(&token))
+        .await
+        .json();
+    let lines: Vec<&str> = declaration["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| line["id"].as_str().unwrap())
+        .collect();
+    let listed: Vec<&str> = payables["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, lines);
+
     // Once only.
     let twice = run(args(&order_id, "退费申请 2025-001")).await.unwrap();
     assert!(!twice.status.success());

@@ -4,10 +4,14 @@
 //! event, in one transaction.
 
 use shebao_core::Amount;
-use shebao_core::wire::{AttemptStatus, Channel, OrderStatus, PaymentAttempt, PaymentOrder};
+use shebao_core::wire::{
+    AttemptStatus, Channel, DeclarationStatus, OrderStatus, PaymentAttempt, PaymentOrder,
+};
 use sqlx::AnyConnection;
 
-use super::{Entity, Store, Transition, decode_error, from_text, to_text, transition};
+use super::{
+    Entity, PayableStatus, Store, Transition, decode_error, from_text, to_text, transition,
+};
 use crate::clock::rfc3339;
 
 /// An attempt as the recovery job and ticket void see it.
@@ -374,7 +378,9 @@ impl Store {
     }
 
     /// The channel refunded an attempt: `refund_pending → refunded`. Unless the attempt was a
-    /// duplicate, its order `paid → refunded` and the order's certificates `valid → refunded`.
+    /// duplicate, its order `paid → refunded`, the order's certificates `valid → refunded`, and
+    /// the months it paid are unpaid again: its declaration `paid → voided` (the refund's reason
+    /// as the void reason) and their payables `paid → payable`.
     pub async fn finish_refund(
         &self,
         attempt_id: &str,
@@ -456,6 +462,9 @@ impl Store {
                 if !moved {
                     return Ok(false);
                 }
+            }
+            if !unpay_declaration(&mut tx, &attempt.order_id, now).await? {
+                return Ok(false);
             }
         }
         tx.commit().await?;
@@ -555,4 +564,78 @@ async fn settle_order(
     )
     .await?;
     Ok(())
+}
+
+/// After the refund of `order_id`'s payment: its declaration `paid → voided`, with the refund's
+/// reason, and the declaration's payables `paid → payable`, so the months can be paid again.
+async fn unpay_declaration(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let (declaration_id, reason): (String, Option<String>) =
+        sqlx::query_as("SELECT declaration_id, refund_reason FROM payment_orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let (status, version): (String, i64) =
+        sqlx::query_as("SELECT status, version FROM declarations WHERE id = $1")
+            .bind(&declaration_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    if status != to_text(&DeclarationStatus::Paid) {
+        return Ok(false);
+    }
+    let detail = format!("refund of {order_id}");
+    let voided = transition(
+        conn,
+        &Transition {
+            entity: Entity::Declaration,
+            id: &declaration_id,
+            from: &status,
+            version,
+            to: &to_text(&DeclarationStatus::Voided),
+            at: now,
+            detail: &detail,
+        },
+    )
+    .await?;
+    if !voided {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE declarations SET voided_at = $1, void_reason = $2 WHERE id = $3")
+        .bind(now)
+        .bind(reason.unwrap_or_else(|| detail.clone()))
+        .bind(&declaration_id)
+        .execute(&mut *conn)
+        .await?;
+    let payables: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT p.id, p.status, p.version FROM payables p \
+         JOIN declaration_lines l ON l.payable_id = p.id WHERE l.declaration_id = $1",
+    )
+    .bind(&declaration_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let paid = to_text(&PayableStatus::Paid);
+    let payable = to_text(&PayableStatus::Payable);
+    for (id, status, version) in payables {
+        let moved = status == paid
+            && transition(
+                conn,
+                &Transition {
+                    entity: Entity::Payable,
+                    id: &id,
+                    from: &status,
+                    version,
+                    to: &payable,
+                    at: now,
+                    detail: &detail,
+                },
+            )
+            .await?;
+        if !moved {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
