@@ -8,9 +8,8 @@ use qrcode::render::svg;
 use serde::{Deserialize, Serialize};
 use shebao_core::wire::{
     Channel, ConfirmIdentity, Declaration, DeclarationList, DeclarationStatus, NewCertificate,
-    NewDeclaration, NewPaymentAttempt, NewPaymentOrder, OrderStatus, PayableList,
-    PaymentAttempt, PaymentCertificate, PaymentExceptionList, PaymentOrder, PersonSummary,
-    VoidDeclaration,
+    NewDeclaration, NewPaymentAttempt, NewPaymentOrder, OrderStatus, PayableList, PaymentAttempt,
+    PaymentCertificate, PaymentExceptionList, PaymentOrder, PersonSummary, VoidDeclaration,
 };
 use shebao_core::{ErrorCode, IdNumber, IdType};
 
@@ -275,7 +274,12 @@ async fn new_order(
         declaration_id: declaration_id.to_owned(),
     };
     state
-        .send_journaled(session, &order_intent(declaration_id), "/v1/payment-orders", &body)
+        .send_journaled(
+            session,
+            &order_intent(declaration_id),
+            "/v1/payment-orders",
+            &body,
+        )
         .await
 }
 
@@ -649,7 +653,10 @@ pub struct VoidTicketRequest {
 /// declaration can be paid again, with a new order and ticket number), or `paid` when the
 /// channel reports that the money was taken after all.
 #[tracing::instrument(skip_all)]
-pub async fn void_ticket(state: &AppState, request: VoidTicketRequest) -> CommandResult<PaymentOrder> {
+pub async fn void_ticket(
+    state: &AppState,
+    request: VoidTicketRequest,
+) -> CommandResult<PaymentOrder> {
     let session = state.require_session()?;
 
     let _money = state.money_lock.lock().await;

@@ -22,8 +22,8 @@ use crate::verification::Verification;
 use shebao_core::ErrorCode;
 // Exception handling and declaration void.
 use crate::actions::{ListDeclarationsRequest, VoidDeclarationRequest, VoidTicketRequest};
-use shebao_core::wire::PaymentExceptionList;
 use shebao_core::wire::ConfirmIdentity;
+use shebao_core::wire::PaymentExceptionList;
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {

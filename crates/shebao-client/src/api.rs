@@ -179,13 +179,8 @@ impl Client {
         let body = VoidDeclaration {
             reason: reason.to_owned(),
         };
-        self.post(
-            &target,
-            &body,
-            Some(idempotency_key),
-            Some(identity_token),
-        )
-        .await
+        self.post(&target, &body, Some(idempotency_key), Some(identity_token))
+            .await
     }
 
     /// The person's payment orders without an outcome, each with its attempts (缴款异常处理).
