@@ -184,7 +184,8 @@ describe('缴款异常处理: abandon a payment → void its ticket → pay agai
     });
     await testId('certificate-preview').waitForDisplayed({ timeout: 10_000 });
     await artifacts.screenshot('certificate');
-    await backHome();
+    await testId('back-home').click();
+    await testId('open-exceptions').waitForDisplayed({ timeout: 20_000 });
     await testId('open-exceptions').click();
     await testId('exceptions-empty').waitForDisplayed({
       timeout: 30_000,
