@@ -153,6 +153,8 @@ export const config: WebdriverIO.Config = {
         gateway: { kind: 'remote', origin: proxy.origin, keys: await standalone.keySet() },
         language: 'zh-CN',
         large_text: false,
+        // Accepted already: the crash journeys start at the home screen, not the notice.
+        privacy_accepted: true,
       }),
     );
     publishCrashSetup({ origin: proxy.origin, dataDir, proxyLog, database: standalone.database });
