@@ -110,6 +110,7 @@ describe('缴款异常处理', () => {
     expect(backend.callsTo('void_ticket')).toEqual([{ order_id: 'ord_01' }]);
     expect(wrapper.get('[data-testid="void-result"]').attributes('data-status')).toBe('voided');
     expect(wrapper.get('[data-testid="exception-status"]').text()).toBe('已作废');
+    expect(wrapper.get('[data-testid="exception-attempt"]').text()).toContain('已关闭');
     await wrapper.get('[data-testid="pay-again"]').trigger('click');
     await flushPromises();
 
