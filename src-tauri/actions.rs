@@ -7,9 +7,9 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::{Deserialize, Serialize};
 use shebao_core::wire::{
-    Channel, ConfirmIdentity, Declaration, DeclarationList, NewCertificate, NewDeclaration,
-    NewPaymentAttempt, NewPaymentOrder, PayableList, PaymentAttempt, PaymentCertificate,
-    PaymentOrder, PersonSummary,
+    Channel, ConfirmIdentity, Declaration, DeclarationList, DeclarationStatus, NewCertificate,
+    NewDeclaration, NewPaymentAttempt, NewPaymentOrder, OrderStatus, PayableList, PaymentAttempt,
+    PaymentCertificate, PaymentExceptionList, PaymentOrder, PersonSummary, VoidDeclaration,
 };
 use shebao_core::{ErrorCode, IdNumber, IdType};
 
@@ -230,27 +230,28 @@ pub async fn start_payment(
         .client
         .declaration(token, &request.declaration_id)
         .await?;
-    let order = match declaration.open_order_id {
+    let (order, attempt) = match declaration.open_order_id {
         // A payment started earlier (before a restart, say) is resumed, never doubled.
-        Some(order_id) => state.client.payment_order(token, &order_id, false).await?,
+        Some(order_id) => {
+            let order = state.client.payment_order(token, &order_id, false).await?;
+            let attempt = new_attempt(state, &session, &order, request.channel).await?;
+            (order, attempt)
+        }
         None => {
-            let intent = format!("order:{}", request.declaration_id);
-            let body = NewPaymentOrder {
-                declaration_id: request.declaration_id.clone(),
-            };
-            state
-                .send_journaled(&session, &intent, "/v1/payment-orders", &body)
-                .await?
+            let order = new_order(state, &session, &request.declaration_id).await?;
+            match new_attempt(state, &session, &order, request.channel).await {
+                // The order intent's key answered an order voided since (a ticket void whose
+                // answer a crash cut off before the key was forgotten): a new order, once.
+                Err(error) if error.code == ErrorCode::DeclarationNotPayable.as_str() => {
+                    forget_order_intent(state, &request.declaration_id).await?;
+                    let order = new_order(state, &session, &request.declaration_id).await?;
+                    let attempt = new_attempt(state, &session, &order, request.channel).await?;
+                    (order, attempt)
+                }
+                attempt => (order, attempt?),
+            }
         }
     };
-    let intent = format!("attempt:{}:{}", order.id, request.channel.as_str());
-    let body = NewPaymentAttempt {
-        channel: request.channel,
-    };
-    let target = format!("/v1/payment-orders/{}/attempts", order.id);
-    let attempt: PaymentAttempt = state
-        .send_journaled(&session, &intent, &target, &body)
-        .await?;
     tracing::info!(order_id = %order.id, attempt_id = %attempt.id, "payment started");
 
     let qr_svg = qr_svg(&attempt.qr_text)?;
@@ -262,6 +263,39 @@ pub async fn start_payment(
         attempt,
         qr_svg,
     })
+}
+
+async fn new_order(
+    state: &AppState,
+    session: &crate::state::Session,
+    declaration_id: &str,
+) -> CommandResult<PaymentOrder> {
+    let body = NewPaymentOrder {
+        declaration_id: declaration_id.to_owned(),
+    };
+    state
+        .send_journaled(
+            session,
+            &order_intent(declaration_id),
+            "/v1/payment-orders",
+            &body,
+        )
+        .await
+}
+
+/// An attempt on the chosen channel: the order's pending attempt of that channel when there
+/// is one (a resumed payment); `payment_in_progress` while another channel's is in flight.
+async fn new_attempt(
+    state: &AppState,
+    session: &crate::state::Session,
+    order: &PaymentOrder,
+    channel: Channel,
+) -> CommandResult<PaymentAttempt> {
+    let intent = format!("attempt:{}:{}", order.id, channel.as_str());
+    let target = format!("/v1/payment-orders/{}/attempts", order.id);
+    state
+        .send_journaled(session, &intent, &target, &NewPaymentAttempt { channel })
+        .await
 }
 
 fn qr_svg(text: &str) -> CommandResult<String> {
@@ -596,4 +630,116 @@ pub fn rgba_of(png: &[u8]) -> CommandResult<(Vec<u8>, u32, u32)> {
         .to_rgba8();
     let (width, height) = image.dimensions();
     Ok((image.into_raw(), width, height))
+}
+
+// Exception handling (缴款异常处理: ticket void, 票证作废) and the declaration query with its
+// void (申报查询及作废).
+
+/// The person's payment orders without an outcome, each with its attempts (缴款异常处理).
+pub async fn list_payment_exceptions(state: &AppState) -> CommandResult<PaymentExceptionList> {
+    let session = state.require_session()?;
+    Ok(state
+        .client
+        .payment_exceptions(&session.identity_token)
+        .await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VoidTicketRequest {
+    pub order_id: String,
+}
+
+/// Ticket void (票证作废) of an order without an outcome. Answers the order: `voided` (its
+/// declaration can be paid again, with a new order and ticket number), or `paid` when the
+/// channel reports that the money was taken after all.
+#[tracing::instrument(skip_all)]
+pub async fn void_ticket(
+    state: &AppState,
+    request: VoidTicketRequest,
+) -> CommandResult<PaymentOrder> {
+    let session = state.require_session()?;
+
+    let _money = state.money_lock.lock().await;
+    let intent = format!("void-ticket:{}", request.order_id);
+    let target = format!("/v1/payment-orders/{}/void", request.order_id);
+    let order: PaymentOrder = state
+        .send_journaled(&session, &intent, &target, &serde_json::json!({}))
+        .await?;
+    if order.status == OrderStatus::Voided {
+        forget_order_intent(state, &order.declaration_id).await?;
+    }
+    tracing::info!(order_id = %order.id, status = ?order.status, "ticket void answered");
+    Ok(order)
+}
+
+/// The intent's key of "make the payment order of this declaration" names a voided order from
+/// now on: the next payment of the declaration is a new order.
+async fn forget_order_intent(state: &AppState, declaration_id: &str) -> CommandResult<()> {
+    let intent = format!("{}:{}", state.gateway(), order_intent(declaration_id));
+    state.journal.forget_intent(&intent).await.map_err(|error| {
+        tracing::error!(%error, "journal unavailable");
+        CommandError::new("journal_failed", "the local journal could not be written")
+    })
+}
+
+fn order_intent(declaration_id: &str) -> String {
+    format!("order:{declaration_id}")
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListDeclarationsRequest {
+    pub status: DeclarationStatus,
+}
+
+/// The person's declarations in one status, newest first (申报查询).
+pub async fn list_declarations(
+    state: &AppState,
+    request: ListDeclarationsRequest,
+) -> CommandResult<DeclarationList> {
+    let session = state.require_session()?;
+    Ok(state
+        .client
+        .declarations(&session.identity_token, request.status)
+        .await?)
+}
+
+/// The longest void reason the gateway takes, in characters.
+const MAX_VOID_REASON_CHARS: usize = 200;
+
+#[derive(Debug, Deserialize)]
+pub struct VoidDeclarationRequest {
+    pub declaration_id: String,
+    pub reason: String,
+}
+
+/// 申报作废 of an unpaid declaration without an open payment order, with the payer's reason:
+/// its payables become payable again. The reason is part of the intent, so a second press
+/// with the same reason replays the first request and another reason is a new one.
+#[tracing::instrument(skip_all)]
+pub async fn void_declaration(
+    state: &AppState,
+    request: VoidDeclarationRequest,
+) -> CommandResult<Declaration> {
+    let session = state.require_session()?;
+    let reason = request.reason.trim();
+    let length = reason.chars().count();
+    if length == 0 || length > MAX_VOID_REASON_CHARS || reason.chars().any(char::is_control) {
+        return Err(CommandError::domain(ErrorCode::ValidationFailed));
+    }
+
+    let _money = state.money_lock.lock().await;
+    let intent = format!(
+        "void-declaration:{}:{}",
+        request.declaration_id,
+        &shebao_core::sign::sha256_hex(reason.as_bytes())[..16]
+    );
+    let target = format!("/v1/declarations/{}/void", request.declaration_id);
+    let body = VoidDeclaration {
+        reason: reason.to_owned(),
+    };
+    let declaration: Declaration = state
+        .send_journaled(&session, &intent, &target, &body)
+        .await?;
+    tracing::info!(declaration_id = %declaration.id, "declaration voided");
+    Ok(declaration)
 }

@@ -28,6 +28,10 @@ const COMMANDS: &[&str] = &[
     "save_certificate_as",
     "show_certificate_in_folder",
     "copy_certificate_image",
+    "list_payment_exceptions",
+    "void_ticket",
+    "list_declarations",
+    "void_declaration",
 ];
 
 fn main() {

@@ -20,7 +20,10 @@ use crate::settings::Settings;
 use crate::state::{AppInfo, AppState, DeviceCleared, RememberedPerson};
 use crate::verification::Verification;
 use shebao_core::ErrorCode;
+// Exception handling and declaration void.
+use crate::actions::{ListDeclarationsRequest, VoidDeclarationRequest, VoidTicketRequest};
 use shebao_core::wire::ConfirmIdentity;
+use shebao_core::wire::PaymentExceptionList;
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
@@ -284,4 +287,37 @@ pub async fn copy_certificate_image(
     app.clipboard()
         .write_image(&image)
         .map_err(|error| CommandError::new("copy_failed", error.to_string()))
+}
+
+// Exception handling (缴款异常处理) and the declaration query with its void (申报查询及作废).
+
+#[tauri::command]
+pub async fn list_payment_exceptions(
+    state: State<'_, AppState>,
+) -> CommandResult<PaymentExceptionList> {
+    actions::list_payment_exceptions(&state).await
+}
+
+#[tauri::command]
+pub async fn void_ticket(
+    state: State<'_, AppState>,
+    request: VoidTicketRequest,
+) -> CommandResult<PaymentOrder> {
+    actions::void_ticket(&state, request).await
+}
+
+#[tauri::command]
+pub async fn list_declarations(
+    state: State<'_, AppState>,
+    request: ListDeclarationsRequest,
+) -> CommandResult<DeclarationList> {
+    actions::list_declarations(&state, request).await
+}
+
+#[tauri::command]
+pub async fn void_declaration(
+    state: State<'_, AppState>,
+    request: VoidDeclarationRequest,
+) -> CommandResult<Declaration> {
+    actions::void_declaration(&state, request).await
 }

@@ -54,7 +54,8 @@ pub struct StoredCertificate {
 /// What became of a request sent again after a restart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReplayedOutcome {
-    /// `declaration`, `payment_order`, `payment_attempt` or `certificate`.
+    /// `declaration`, `payment_order`, `payment_attempt`, `certificate`, `ticket_void` or
+    /// `declaration_void`.
     pub kind: String,
     /// `answered`, or the gateway's refusal code.
     pub outcome: String,
@@ -350,6 +351,8 @@ pub fn kind_of(target: &str) -> &'static str {
         "/v1/payment-orders" => "payment_order",
         "/v1/certificates" => "certificate",
         t if t.starts_with("/v1/payment-orders/") && t.ends_with("/attempts") => "payment_attempt",
+        t if t.starts_with("/v1/payment-orders/") && t.ends_with("/void") => "ticket_void",
+        t if t.starts_with("/v1/declarations/") && t.ends_with("/void") => "declaration_void",
         _ => "request",
     }
 }
@@ -521,5 +524,7 @@ mod tests {
         );
         assert_eq!(kind_of("/v1/payment-orders"), "payment_order");
         assert_eq!(kind_of("/v1/certificates"), "certificate");
+        assert_eq!(kind_of("/v1/payment-orders/ord_1/void"), "ticket_void");
+        assert_eq!(kind_of("/v1/declarations/dec_1/void"), "declaration_void");
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use shebao_core::IdType;
-use shebao_core::wire::{Channel, ConfirmIdentity, OrderStatus};
+use shebao_core::wire::{Channel, ConfirmIdentity, DeclarationStatus, OrderStatus};
 
 use crate::actions::{self, DeclareRequest, IssueCertificateRequest, StartPaymentRequest};
 use crate::journal::JournaledRequest;
@@ -744,5 +744,171 @@ async fn should_remember_people_switch_between_them_and_sign_one_out() {
         people[0].current,
         "signing another out keeps the current person"
     );
+    state.shutdown().await;
+}
+
+// 缴款异常处理 and 申报查询及作废.
+
+async fn declared(state: &AppState) -> shebao_core::wire::Declaration {
+    let ids = payable_ids(state).await;
+    actions::declare(state, DeclareRequest { payable_ids: ids })
+        .await
+        .unwrap()
+}
+
+fn pay_with(declaration_id: &str, channel: Channel) -> StartPaymentRequest {
+    StartPaymentRequest {
+        declaration_id: declaration_id.to_owned(),
+        channel,
+    }
+}
+
+#[tokio::test]
+async fn should_void_an_abandoned_ticket_and_pay_again_on_another_channel_with_a_new_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    confirm(&state, WANG_JIANGUO.0, WANG_JIANGUO.1).await;
+    let declaration = declared(&state).await;
+    let abandoned = actions::start_payment(&state, pay_with(&declaration.id, Channel::Unionpay))
+        .await
+        .unwrap();
+
+    // Another channel while UnionPay's attempt is in flight: refused, no second deduction.
+    let refused = actions::start_payment(&state, pay_with(&declaration.id, Channel::Alipay)).await;
+    assert_eq!(
+        refused.err().map(|e| e.code),
+        Some("payment_in_progress".into())
+    );
+
+    let exceptions = actions::list_payment_exceptions(&state).await.unwrap();
+    assert_eq!(exceptions.items.len(), 1);
+    assert_eq!(exceptions.items[0].order.id, abandoned.order.id);
+    assert_eq!(exceptions.items[0].attempts[0].id, abandoned.attempt.id);
+
+    let voided = actions::void_ticket(
+        &state,
+        actions::VoidTicketRequest {
+            order_id: abandoned.order.id.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(voided.status, OrderStatus::Voided);
+    assert!(
+        actions::list_payment_exceptions(&state)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+
+    let again = actions::start_payment(&state, pay_with(&declaration.id, Channel::Alipay))
+        .await
+        .unwrap();
+    assert_ne!(again.order.id, abandoned.order.id);
+    assert_ne!(again.order.ticket_number, abandoned.order.ticket_number);
+    assert_eq!(again.attempt.channel, Channel::Alipay);
+    pay_on_cashier(&again.attempt.pay_url).await;
+    let mut order = again.order.clone();
+    for _ in 0..3 {
+        order = actions::wait_payment(
+            &state,
+            actions::WaitPaymentRequest {
+                order_id: order.id.clone(),
+            },
+        )
+        .await
+        .unwrap();
+        if order.status == OrderStatus::Paid {
+            break;
+        }
+    }
+    assert_eq!(order.status, OrderStatus::Paid);
+    assert_eq!(order.channel, Some(Channel::Alipay));
+    state.shutdown().await;
+}
+
+#[tokio::test]
+async fn should_make_a_new_order_when_the_orders_intent_names_one_voided_behind_its_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    confirm(&state, WANG_JIANGUO.0, WANG_JIANGUO.1).await;
+    let declaration = declared(&state).await;
+    let first = actions::start_payment(&state, pay_with(&declaration.id, Channel::Unionpay))
+        .await
+        .unwrap();
+
+    // The void reached the gateway but its answer did not reach the app (a crash, say): the
+    // order intent's key still names the voided order.
+    let session = state.session().unwrap();
+    let voided = state
+        .client
+        .void_payment_order(
+            &session.identity_token,
+            &first.order.id,
+            &shebao_client::new_idempotency_key(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(voided.status, OrderStatus::Voided);
+
+    let again = actions::start_payment(&state, pay_with(&declaration.id, Channel::Wechatpay))
+        .await
+        .unwrap();
+    assert_ne!(again.order.id, first.order.id);
+    assert_eq!(again.attempt.channel, Channel::Wechatpay);
+    state.shutdown().await;
+}
+
+#[tokio::test]
+async fn should_void_a_declaration_with_a_reason_and_make_its_payables_payable_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    confirm(&state, MA_XIAOYAN.0, MA_XIAOYAN.1).await;
+    let ids = payable_ids(&state).await;
+    let declaration = declared(&state).await;
+    assert!(
+        payable_ids(&state).await.is_empty(),
+        "declared items are not payable"
+    );
+
+    let void = |reason: &str| actions::VoidDeclarationRequest {
+        declaration_id: declaration.id.clone(),
+        reason: reason.to_owned(),
+    };
+    let blank = actions::void_declaration(&state, void("  ")).await;
+    assert_eq!(
+        blank.err().map(|e| e.code),
+        Some("validation_failed".into())
+    );
+
+    let voided = actions::void_declaration(&state, void("缴费基数需要调整"))
+        .await
+        .unwrap();
+    assert_eq!(voided.status, DeclarationStatus::Voided);
+    assert_eq!(voided.void_reason.as_deref(), Some("缴费基数需要调整"));
+    // Pressed again with the same reason: the first answer, replayed.
+    let again = actions::void_declaration(&state, void("缴费基数需要调整"))
+        .await
+        .unwrap();
+    assert_eq!(again.voided_at, voided.voided_at);
+
+    let by_status = |status| actions::ListDeclarationsRequest { status };
+    let listed = actions::list_declarations(&state, by_status(DeclarationStatus::Voided))
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 1);
+    assert_eq!(listed.items[0].id, declaration.id);
+    assert!(
+        actions::list_declarations(&state, by_status(DeclarationStatus::Declared))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(payable_ids(&state).await, ids);
     state.shutdown().await;
 }

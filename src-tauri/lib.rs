@@ -87,6 +87,10 @@ pub fn run() {
             commands::save_certificate_as,
             commands::show_certificate_in_folder,
             commands::copy_certificate_image,
+            commands::list_payment_exceptions,
+            commands::void_ticket,
+            commands::list_declarations,
+            commands::void_declaration,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -41,6 +41,12 @@ import type {
   Verification,
   WaitPaymentRequest,
 } from './types';
+import type {
+  ListDeclarationsRequest,
+  PaymentExceptionList,
+  VoidDeclarationRequest,
+  VoidTicketRequest,
+} from './types';
 
 /** Turns whatever a command rejected with into `{code, message}`. */
 export function toAppError(reason: unknown): AppError {
@@ -204,4 +210,29 @@ export function getSettings(): Promise<Settings> {
  */
 export function saveSettings(request: Settings): Promise<SavedSettings> {
   return call('save_settings', request);
+}
+
+// Exception handling (缴款异常处理) and the declaration query with its void (申报查询及作废).
+
+/** The confirmed person's payment orders without an outcome, each with its attempts. */
+export function listPaymentExceptions(): Promise<PaymentExceptionList> {
+  return call('list_payment_exceptions');
+}
+
+/**
+ * Ticket void (票证作废): the order's open attempts are closed at their channels, then the order
+ * is voided. Answers the order: `voided`, or `paid` when a channel reports it was paid after all.
+ */
+export function voidTicket(request: VoidTicketRequest): Promise<PaymentOrder> {
+  return call('void_ticket', request);
+}
+
+/** The confirmed person's declarations in one status, newest first (申报查询). */
+export function listDeclarations(request: ListDeclarationsRequest): Promise<DeclarationList> {
+  return call('list_declarations', request);
+}
+
+/** 申报作废 with the payer's reason: its payables become payable again. */
+export function voidDeclaration(request: VoidDeclarationRequest): Promise<Declaration> {
+  return call('void_declaration', request);
 }

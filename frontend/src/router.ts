@@ -12,6 +12,9 @@ import PayablesScreen from './screens/payables/PayablesScreen.vue';
 import PeopleScreen from './screens/people/PeopleScreen.vue';
 import SettingsScreen from './screens/settings/SettingsScreen.vue';
 import VerifyScreen from './screens/verify/VerifyScreen.vue';
+// Exception handling and the declaration query.
+import DeclarationsScreen from './screens/declarations/DeclarationsScreen.vue';
+import ExceptionsScreen from './screens/exceptions/ExceptionsScreen.vue';
 import { useJourneyStore } from './stores/journey';
 
 export const routes: RouteRecordRaw[] = [
@@ -31,6 +34,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/verify', name: 'verify', component: VerifyScreen },
   { path: '/settings', name: 'settings', component: SettingsScreen },
   { path: '/people', name: 'people', component: PeopleScreen },
+  // 缴款异常处理 and 申报查询及作废: the commands answer identity_token_invalid without a person.
+  { path: '/exceptions', name: 'exceptions', component: ExceptionsScreen },
+  { path: '/declarations', name: 'declarations', component: DeclarationsScreen },
   { path: '/:unknown(.*)*', redirect: { name: 'home' } },
 ];
 

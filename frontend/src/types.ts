@@ -140,6 +140,10 @@ export interface Declaration {
   declared_at: string;
   /** The open payment order to resume, if a payment was started. */
   open_order_id?: string;
+  /** When it was voided (申报作废), RFC 3339. */
+  voided_at?: string;
+  /** The payer's reason for voiding it. */
+  void_reason?: string;
 }
 
 export type Channel = 'unionpay' | 'alipay' | 'wechatpay' | 'quickpass' | 'ningxia_wallet';
@@ -329,7 +333,13 @@ export interface OpenPayLinkRequest {
 
 /** What a journaled request became after the app sent it again at start. */
 export type ReplayedKind =
-  'declaration' | 'payment_order' | 'payment_attempt' | 'certificate' | 'request';
+  | 'declaration'
+  | 'payment_order'
+  | 'payment_attempt'
+  | 'certificate'
+  | 'ticket_void'
+  | 'declaration_void'
+  | 'request';
 
 export interface ReplayedOutcome {
   kind: ReplayedKind;
@@ -369,4 +379,30 @@ export interface SavedSettings {
 /** What "clear this device" did at the gateway. */
 export interface DeviceCleared {
   device_revoked: boolean;
+}
+
+// Exception handling (缴款异常处理) and the declaration query with its void (申报查询及作废).
+
+/** A payment order without an outcome, with its attempts: what ticket void can be asked for. */
+export interface PaymentException {
+  order: PaymentOrder;
+  attempts: PaymentAttempt[];
+}
+
+export interface PaymentExceptionList {
+  items: PaymentException[];
+}
+
+export interface VoidTicketRequest {
+  order_id: string;
+}
+
+export interface ListDeclarationsRequest {
+  status: DeclarationStatus;
+}
+
+export interface VoidDeclarationRequest {
+  declaration_id: string;
+  /** 1 to 200 characters, in the payer's words. */
+  reason: string;
 }

@@ -47,5 +47,19 @@ export const MA_XIAOYAN_PAYABLE = {
   amount: '991.00',
 } as const;
 
+/**
+ * 马福海: 640303 (吴忠市红寺堡区), born 1978-11-08, sequence 003 (male), check character X.
+ * Insured, assessed quarterly at the lowest base: one payable for 2025-04 to 2025-06. The
+ * 申报作废 journey (declaration-void.e2e.ts).
+ */
+export const MA_FUHAI: TestPerson = {
+  name: '马福海',
+  idType: 'resident_id_card',
+  idNumber: '64030319781108003X',
+};
+
+/** What the sandbox assesses for MA_FUHAI on SANDBOX_DATE: the second quarter of 2025. */
+export const MA_FUHAI_PAYABLE = { periodStart: '2025-04', periodEnd: '2025-06' } as const;
+
 /** Every fictional person whose details must never reach a log. */
-export const ALL_PEOPLE: readonly TestPerson[] = [MA_XIAOYAN, WANG_JIANGUO];
+export const ALL_PEOPLE: readonly TestPerson[] = [MA_XIAOYAN, WANG_JIANGUO, MA_FUHAI];

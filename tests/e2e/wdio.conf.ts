@@ -74,6 +74,9 @@ export const config: WebdriverIO.Config = {
   // its own, with a tauri-driver (and app process) of its own.
   specs: [
     './specs/payment-package.e2e.ts',
+    // 缴款异常处理 and 申报作废, each with a sandbox person of its own.
+    './specs/exception-handling.e2e.ts',
+    './specs/declaration-void.e2e.ts',
     './specs/crash-1-interrupted.e2e.ts',
     './specs/crash-2-resumed.e2e.ts',
   ],
@@ -150,6 +153,8 @@ export const config: WebdriverIO.Config = {
         gateway: { kind: 'remote', origin: proxy.origin, keys: await standalone.keySet() },
         language: 'zh-CN',
         large_text: false,
+        // Accepted already: the crash journeys start at the home screen, not the notice.
+        privacy_accepted: true,
       }),
     );
     publishCrashSetup({ origin: proxy.origin, dataDir, proxyLog, database: standalone.database });

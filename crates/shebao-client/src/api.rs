@@ -1,9 +1,10 @@
 //! Typed calls of protocol v1, one per endpoint the app uses.
 
 use shebao_core::wire::{
-    Captcha, ConfirmIdentity, Declaration, DeclarationList, DeviceRevoked, IdentityConfirmed,
-    NewCaptcha, NewCertificate, NewDeclaration, NewPaymentAttempt, NewPaymentOrder, PayableList,
-    PaymentAttempt, PaymentCertificate, PaymentOrder,
+    Captcha, ConfirmIdentity, Declaration, DeclarationList, DeclarationStatus, DeviceRevoked,
+    IdentityConfirmed, NewCaptcha, NewCertificate, NewDeclaration, NewPaymentAttempt,
+    NewPaymentOrder, PayableList, PaymentAttempt, PaymentCertificate, PaymentExceptionList,
+    PaymentOrder, VoidDeclaration,
 };
 
 use crate::{Client, ClientError, new_idempotency_key};
@@ -142,6 +143,67 @@ impl Client {
         self.post(
             "/v1/certificates",
             &body,
+            Some(idempotency_key),
+            Some(identity_token),
+        )
+        .await
+    }
+
+    // Channels, exception handling (缴款异常处理) and declaration void (申报作废).
+
+    /// The person's declarations in one status (申报查询), newest first.
+    pub async fn declarations(
+        &self,
+        identity_token: &str,
+        status: DeclarationStatus,
+    ) -> Result<DeclarationList, ClientError> {
+        let status = match status {
+            DeclarationStatus::Declared => "declared",
+            DeclarationStatus::Paid => "paid",
+            DeclarationStatus::Voided => "voided",
+        };
+        let target = format!("/v1/declarations?status={status}");
+        self.get(&target, Some(identity_token)).await
+    }
+
+    /// 申报作废: voids an unpaid declaration without an open payment order, with the payer's
+    /// reason; its payables become payable again.
+    pub async fn void_declaration(
+        &self,
+        identity_token: &str,
+        declaration_id: &str,
+        reason: &str,
+        idempotency_key: &str,
+    ) -> Result<Declaration, ClientError> {
+        let target = format!("/v1/declarations/{declaration_id}/void");
+        let body = VoidDeclaration {
+            reason: reason.to_owned(),
+        };
+        self.post(&target, &body, Some(idempotency_key), Some(identity_token))
+            .await
+    }
+
+    /// The person's payment orders without an outcome, each with its attempts (缴款异常处理).
+    pub async fn payment_exceptions(
+        &self,
+        identity_token: &str,
+    ) -> Result<PaymentExceptionList, ClientError> {
+        self.get("/v1/payment-exceptions", Some(identity_token))
+            .await
+    }
+
+    /// Ticket void (票证作废): the order's open attempts are closed at their channels, then the
+    /// order is voided — or answered `paid` when a channel reports that it was paid after all.
+    pub async fn void_payment_order(
+        &self,
+        identity_token: &str,
+        order_id: &str,
+        idempotency_key: &str,
+    ) -> Result<PaymentOrder, ClientError> {
+        let target = format!("/v1/payment-orders/{order_id}/void");
+        self.post(
+            &target,
+            &serde_json::json!({}),
             Some(idempotency_key),
             Some(identity_token),
         )

@@ -521,6 +521,22 @@ pub struct PaymentAttempt {
     pub expires_at: String,
 }
 
+/// A payment order without an outcome (created, awaiting payment or unknown), with its
+/// attempts: what 缴款异常处理 lists and what ticket void (票证作废) can be asked for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentException {
+    pub order: PaymentOrder,
+    pub attempts: Vec<PaymentAttempt>,
+}
+
+/// A person's payment orders without an outcome, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentExceptionList {
+    pub items: Vec<PaymentException>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCertificate {

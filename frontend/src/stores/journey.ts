@@ -37,6 +37,13 @@ export const useJourneyStore = defineStore('journey', () => {
     payment.value = null;
   }
 
+  /** A ticket voided (缴款异常处理): the payment shown for it is over. */
+  function ticketVoided(order: PaymentOrder) {
+    if (payment.value?.order.id === order.id) {
+      payment.value = null;
+    }
+  }
+
   return {
     appInfo,
     person,
@@ -47,5 +54,6 @@ export const useJourneyStore = defineStore('journey', () => {
     declared,
     paymentStarted,
     paid,
+    ticketVoided,
   };
 });

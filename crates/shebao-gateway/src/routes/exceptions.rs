@@ -3,9 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use serde::Serialize;
 use shebao_core::ErrorCode;
-use shebao_core::wire::{PaymentAttempt, PaymentOrder};
+use shebao_core::wire::{PaymentException, PaymentExceptionList, PaymentOrder};
 
 use crate::error::ApiError;
 use crate::extract::Person;
@@ -13,18 +12,6 @@ use crate::openapi::Refusal;
 use crate::recovery::{self, TicketVoid};
 use crate::routes::payments::declaration_not_payable;
 use crate::state::AppState;
-
-/// An order without an outcome, with its attempts.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PaymentException {
-    pub order: PaymentOrder,
-    pub attempts: Vec<PaymentAttempt>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PaymentExceptionList {
-    pub items: Vec<PaymentException>,
-}
 
 #[utoipa::path(
     get,

@@ -213,3 +213,141 @@ describe('pay', () => {
     expect(backend.callsTo('start_payment')).toHaveLength(1);
   });
 });
+
+describe('pay: channels, hand-off and exceptions', () => {
+  const alipayStarted: PaymentStarted = {
+    ...started,
+    order: { ...order, channel: 'alipay' },
+    attempt: {
+      ...started.attempt,
+      channel: 'alipay',
+      qr_text: 'http://127.0.0.1:8787/sandbox/alipay/cashier/att_01',
+      pay_url: 'http://127.0.0.1:8787/sandbox/alipay/cashier/att_01',
+    },
+  };
+
+  it("should offer the seed guide's five channels, each with what it takes and refuses", async () => {
+    installFakeBackend();
+    const { wrapper } = await renderApp('/pay/dec_01', declared);
+
+    const names = wrapper.findAll('[data-testid^="channel-"]').map((cell) => cell.text());
+    expect(wrapper.get('[data-testid="channel-alipay"]').text()).toContain('支付宝支付');
+    expect(wrapper.get('[data-testid="channel-refuses-alipay"]').text()).toBe(
+      '不可用：花呗、余额宝',
+    );
+    expect(wrapper.get('[data-testid="channel-refuses-wechatpay"]').text()).toBe(
+      '不可用：微信零钱',
+    );
+    expect(wrapper.get('[data-testid="channel-refuses-ningxia_wallet"]').text()).toContain(
+      '支付宝余额',
+    );
+    expect(wrapper.get('[data-testid="channel-quickpass"]').text()).toContain('可用：银行卡');
+    expect(wrapper.find('[data-testid="channel-refuses-unionpay"]').exists()).toBe(false);
+    expect(names.join(' ')).toContain('我的宁夏·钱包');
+  });
+
+  it('should show a desktop the QR to scan with the phone app of the chosen channel', async () => {
+    const backend = installFakeBackend({
+      start_payment: () => alipayStarted,
+      wait_payment: answers(),
+    });
+    const { wrapper } = await renderApp('/pay/dec_01', declared);
+
+    await wrapper.get('[data-testid="channel-alipay"]').trigger('click');
+    await wrapper.get('[data-testid="pay"]').trigger('click');
+    await flushPromises();
+
+    expect(backend.callsTo('start_payment')).toEqual([
+      { declaration_id: 'dec_01', channel: 'alipay' },
+    ]);
+    expect(wrapper.find('[data-testid="payment-qr"]').exists()).toBe(true);
+    expect(wrapper.get('[data-testid="scan-hint"]').text()).toBe('请用手机支付宝扫描二维码付款');
+    expect(wrapper.get('[data-testid="payment-channel"]').text()).toContain('支付宝支付');
+    expect(wrapper.find('[data-testid="pay-handoff"]').exists()).toBe(false);
+  });
+
+  it("should hand a phone's payment to the channel's app and keep the QR for another device", async () => {
+    const agent = vi
+      .spyOn(navigator, 'userAgent', 'get')
+      .mockReturnValue('Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Mobile Safari/537.36');
+    const backend = installFakeBackend({
+      start_payment: () => alipayStarted,
+      wait_payment: answers(),
+      open_pay_link: () => null,
+    });
+    const { wrapper } = await renderApp('/pay/dec_01', declared);
+
+    await wrapper.get('[data-testid="channel-alipay"]').trigger('click');
+    await wrapper.get('[data-testid="pay"]').trigger('click');
+    await flushPromises();
+
+    expect(wrapper.find('[data-testid="payment-qr"]').exists()).toBe(false);
+    await wrapper.get('[data-testid="pay-handoff"]').trigger('click');
+    expect(wrapper.get('[data-testid="pay-handoff"]').text()).toBe('打开支付宝付款');
+    expect(backend.callsTo('open_pay_link')).toEqual([{ attempt_id: 'att_01' }]);
+    await wrapper.get('[data-testid="toggle-qr"]').trigger('click');
+    expect(wrapper.find('[data-testid="payment-qr"]').exists()).toBe(true);
+    agent.mockRestore();
+  });
+
+  it('should load the declaration when opened without it (paying again after a ticket void)', async () => {
+    const backend = installFakeBackend({
+      list_declarations: () => ({ items: [declaration] }),
+    });
+    const { wrapper, journey } = await renderApp('/pay/dec_01', (j) => j.identityConfirmed(person));
+
+    expect(backend.callsTo('list_declarations')).toEqual([{ status: 'declared' }]);
+    expect(journey.declaration?.id).toBe('dec_01');
+    expect(wrapper.get('[data-testid="pay-amount"]').text()).toBe('991.00');
+  });
+
+  it('should explain that another channel means voiding this ticket first, and lead there', async () => {
+    installFakeBackend({
+      start_payment: () => started,
+      wait_payment: answers(),
+      list_payment_exceptions: () => ({ items: [] }),
+    });
+    const { wrapper, router } = await renderApp('/pay/dec_01', declared);
+    await startPaying(wrapper);
+
+    await wrapper.get('[data-testid="switch-channel"]').trigger('click');
+    expect(wrapper.get('[data-testid="switch-channel-dialog"]').text()).toContain(
+      '先在“缴款异常处理”中作废这张税票',
+    );
+    await wrapper.get('.van-dialog__confirm').trigger('click');
+    await flushPromises();
+
+    expect(router.currentRoute.value.name).toBe('exceptions');
+  });
+
+  it('should lead to 缴款异常处理 when another payment of the declaration is in flight', async () => {
+    installFakeBackend({
+      start_payment: () => {
+        throw { code: 'payment_in_progress', message: 'another attempt is pending' };
+      },
+      list_payment_exceptions: () => ({ items: [] }),
+    });
+    const { wrapper, router } = await renderApp('/pay/dec_01', declared);
+    await startPaying(wrapper);
+
+    await wrapper.get('[data-testid="open-exceptions"]').trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.name).toBe('exceptions');
+  });
+
+  it('should offer the channels again once the ticket is voided', async () => {
+    installFakeBackend({
+      start_payment: () => started,
+      wait_payment: answers({ ...order, status: 'voided' }),
+    });
+    const { wrapper, journey } = await renderApp('/pay/dec_01', declared);
+    await startPaying(wrapper);
+
+    expect(wrapper.get('[data-testid="payment-status"]').attributes('data-state')).toBe('voided');
+    await wrapper.get('[data-testid="pay-again"]').trigger('click');
+
+    expect(journey.payment).toBeNull();
+    expect(wrapper.find('[data-testid="channel-alipay"]').exists()).toBe(true);
+    expect(wrapper.get('[data-testid="pay"]').attributes('disabled')).toBeDefined();
+  });
+});
