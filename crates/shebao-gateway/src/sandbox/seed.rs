@@ -121,7 +121,7 @@ const GIVEN: [char; 20] = [
 const BIRTH_DAYS: u32 = 10_950;
 
 /// People `first..first + count` of the load-test population: fictional names, valid resident ID
-/// numbers (unique for the first 100 million), each insured with a monthly pension assessment,
+/// numbers (unique for the first 50 million, none a hand-made fictional person's), each insured with a monthly pension assessment,
 /// transmitted and payable, for the month containing `today`. Ids are `psn_load_<index>`.
 pub fn population(first: u32, count: u32, today: NaiveDate) -> Vec<SeedPerson> {
     let month = YearMonth::of(today);
@@ -155,7 +155,8 @@ pub fn load_identity(index: u32) -> (String, String) {
     let born_from = NaiveDate::from_ymd_opt(1966, 1, 1).unwrap_or(NaiveDate::MIN);
     let district = DISTRICTS[(index % 10) as usize];
     let born = born_from + chrono::Days::new(u64::from(index / 10 % BIRTH_DAYS));
-    let sequence = index / (10 * BIRTH_DAYS) % 1000;
+    // Sequence numbers 500–999, apart from the hand-made fictional people's (001–099).
+    let sequence = 500 + index / (10 * BIRTH_DAYS) % 500;
     let first17 = format!("{district}{}{sequence:03}", born.format("%Y%m%d"));
     let check = char::from(shebao_core::id::check_char(first17.as_bytes()));
     let name: String = [
@@ -231,6 +232,16 @@ mod tests {
             IdNumber::parse(IdType::ResidentIdCard, &person.id_number, today).unwrap();
             PersonName::parse(&person.name).unwrap();
             assert_eq!(person.assessments[0].first.to_string(), "2025-06");
+        }
+        // Far into the population, still no hand-made fictional person's number (马小燕's would
+        // come up at 307,390 with sequence numbers from 000).
+        let hand_made: Vec<String> = super::people(today)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id_number)
+            .collect();
+        for index in [307_390, 999_999, 49_999_999] {
+            assert!(!hand_made.contains(&load_identity(index).1), "{index}");
         }
         // A later batch continues the numbering rather than repeating it.
         let later = population(3_000, 1, today);
