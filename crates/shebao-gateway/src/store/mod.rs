@@ -25,6 +25,7 @@ mod payments;
 mod process;
 mod recovery;
 mod sandbox;
+mod tax_certificates;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -50,6 +51,9 @@ pub use process::{
     AssessmentRecord, CreateAssessment, NewAssessmentRows, Registration, VoidOutcome,
 };
 pub use recovery::{AttemptEnd, AttemptRow, FindRefund, VoidOrder};
+pub use tax_certificates::{
+    InsertTaxCertificate, NewTaxCertificateRow, StoredTaxCertificate, TaxPaymentRow, selection_key,
+};
 pub use sandbox::{SandboxOrder, SandboxOrderStatus, SeedAssessment, SeedPerson};
 
 /// How long a nonce is remembered, from `shebao_core::sign`.
@@ -299,6 +303,7 @@ enum Entity {
     PaymentOrder,
     PaymentAttempt,
     Certificate,
+    TaxCertificate,
 }
 
 impl Entity {
@@ -311,6 +316,7 @@ impl Entity {
             Self::PaymentOrder => "payment_orders",
             Self::PaymentAttempt => "payment_attempts",
             Self::Certificate => "certificates",
+            Self::TaxCertificate => "tax_certificates",
         }
     }
 
@@ -323,6 +329,7 @@ impl Entity {
             Self::PaymentOrder => "payment_order",
             Self::PaymentAttempt => "payment_attempt",
             Self::Certificate => "certificate",
+            Self::TaxCertificate => "tax_certificate",
         }
     }
 }

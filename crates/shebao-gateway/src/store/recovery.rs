@@ -374,7 +374,8 @@ impl Store {
     }
 
     /// The channel refunded an attempt: `refund_pending → refunded`. Unless the attempt was a
-    /// duplicate, its order `paid → refunded` and the order's certificates `valid → refunded`.
+    /// duplicate, its order `paid → refunded` and the order's certificates (缴费证明, and the 完税证明 covering
+    /// it) `valid → refunded`.
     pub async fn finish_refund(
         &self,
         attempt_id: &str,
@@ -456,6 +457,12 @@ impl Store {
                 if !moved {
                     return Ok(false);
                 }
+            }
+            // And the valid 完税证明 covering it.
+            if !super::tax_certificates::refund_tax_certificates(&mut tx, &attempt.order_id, now)
+                .await?
+            {
+                return Ok(false);
             }
         }
         tx.commit().await?;
