@@ -594,7 +594,7 @@ pub struct TaxPaymentLine {
 pub struct TaxPaymentCertificate {
     /// The certificate number, decimal digits (the same number space as 缴费证明).
     pub number: String,
-    /// The payment orders it covers, oldest payment first.
+    /// The payment orders it covers, in print order: by fee period, then payment time.
     pub order_ids: Vec<String>,
     pub name_masked: String,
     pub id_number_masked: String,

@@ -31,8 +31,7 @@ use crate::openapi::Refusal;
 use crate::routes::certificates::{item_names, parse_number};
 use crate::state::AppState;
 use crate::store::{
-    InsertTaxCertificate, NewTaxCertificateRow, StoredTaxCertificate, TaxPaymentRow,
-    selection_key,
+    InsertTaxCertificate, NewTaxCertificateRow, StoredTaxCertificate, TaxPaymentRow, selection_key,
 };
 
 /// How many certificate numbers issuing draws before giving up (another issue took each).
@@ -160,7 +159,10 @@ pub async fn issue(
             .valid_tax_certificate_of_selection(person_id, &selection)
             .await?
         {
-            return Ok((StatusCode::OK, Json(wire_certificate(&state, &issued).await?)));
+            return Ok((
+                StatusCode::OK,
+                Json(wire_certificate(&state, &issued).await?),
+            ));
         }
         let orders = state
             .store
@@ -174,8 +176,8 @@ pub async fn issue(
             return Err(certificate_not_available());
         }
         let orders: Vec<TaxPaymentRow> = orders.into_iter().map(|(row, _)| row).collect();
-        let (first_month, last_month) = period_of(&orders)
-            .ok_or_else(|| ApiError::internal("a selection without orders"))?;
+        let (first_month, last_month) =
+            period_of(&orders).ok_or_else(|| ApiError::internal("a selection without orders"))?;
         let total_fen: i64 = orders.iter().map(|order| order.amount.fen()).sum();
         let holder = state
             .store
@@ -390,9 +392,16 @@ mod tests {
         let (from, to) = paid_between(&query(Some(2025), None, None)).unwrap();
         assert_eq!(to, Some(new_year_2026));
         assert_eq!(from, Some(new_year_2026 - 365 * 86_400));
-        let (from, to) = paid_between(&query(None, Some("2025-12-31"), Some("2025-12-31"))).unwrap();
-        assert_eq!((from, to), (Some(new_year_2026 - 86_400), Some(new_year_2026)));
-        assert_eq!(paid_between(&query(None, None, None)).unwrap(), (None, None));
+        let (from, to) =
+            paid_between(&query(None, Some("2025-12-31"), Some("2025-12-31"))).unwrap();
+        assert_eq!(
+            (from, to),
+            (Some(new_year_2026 - 86_400), Some(new_year_2026))
+        );
+        assert_eq!(
+            paid_between(&query(None, None, None)).unwrap(),
+            (None, None)
+        );
     }
 
     #[test]

@@ -8,7 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
-use shebao_core::certificate::{CertificateKind, CertificatePayload, SIGNED_LEN, SignedCertificate};
+use shebao_core::certificate::{
+    CertificateKind, CertificatePayload, SIGNED_LEN, SignedCertificate,
+};
 use shebao_core::wire::{CertificateStatus, Problem};
 use shebao_core::{Amount, YearMonth};
 

@@ -51,10 +51,10 @@ pub use process::{
     AssessmentRecord, CreateAssessment, NewAssessmentRows, Registration, VoidOutcome,
 };
 pub use recovery::{AttemptEnd, AttemptRow, FindRefund, VoidOrder};
+pub use sandbox::{SandboxOrder, SandboxOrderStatus, SeedAssessment, SeedPerson};
 pub use tax_certificates::{
     InsertTaxCertificate, NewTaxCertificateRow, StoredTaxCertificate, TaxPaymentRow, selection_key,
 };
-pub use sandbox::{SandboxOrder, SandboxOrderStatus, SeedAssessment, SeedPerson};
 
 /// How long a nonce is remembered, from `shebao_core::sign`.
 const NONCE_MEMORY_SECONDS: i64 = shebao_core::sign::NONCE_MEMORY_SECONDS;

@@ -37,7 +37,7 @@ pub struct TaxPaymentRow {
 pub struct StoredTaxCertificate {
     pub number: u64,
     pub person_id: String,
-    /// The covered orders, in print order (oldest payment first).
+    /// The covered orders, in print order (by fee period, then payment time).
     pub order_ids: Vec<String>,
     /// Their tickets (电子税票号码), in the same order.
     pub ticket_numbers: Vec<String>,
@@ -195,7 +195,8 @@ impl Store {
             .collect()
     }
 
-    /// The person's orders of `order_ids` (any status) in print order, oldest payment first;
+    /// The person's orders of `order_ids` (any status) in print order (by fee period, then
+    /// payment time);
     /// `None` when one of them is unknown or someone else's.
     pub async fn tax_certificate_orders(
         &self,
@@ -224,8 +225,17 @@ impl Store {
             .bind(person_id)
             .fetch_optional(&self.pool)
             .await?;
-            let Some((id, declaration_id, ticket_number, amount_fen, start, end, channel, paid_at, status)) =
-                row
+            let Some((
+                id,
+                declaration_id,
+                ticket_number,
+                amount_fen,
+                start,
+                end,
+                channel,
+                paid_at,
+                status,
+            )) = row
             else {
                 return Ok(None);
             };
@@ -245,7 +255,11 @@ impl Store {
             ));
         }
         found.sort_by(|(a, _), (b, _)| {
-            (a.paid_at, &a.ticket_number).cmp(&(b.paid_at, &b.ticket_number))
+            (a.period_start, a.paid_at, &a.ticket_number).cmp(&(
+                b.period_start,
+                b.paid_at,
+                &b.ticket_number,
+            ))
         });
         Ok(Some(found))
     }
