@@ -9,7 +9,9 @@
   insured, for the registration). Registers an account for the payer, logs in (a
   `Session-Token` for the account operations), and confirms the payer on a second, spare
   device: the device a realised revocation revokes (never the hook's own, which signs
-  everything). A realised logout ends a session of its own, never the shared one. With the
+  everything). A realised logout ends a session of its own, never the shared one; a device's
+  self-revocation (`POST /v1/devices/current/revocation`) is always signed by a device enrolled
+  for it. With the
   session, issues a 完税证明 over the paid order: a realised 完税查询 lists it, a realised 证明补打
   selects that order alone again (a reprint, 200, which supersedes nothing).
 - Turns some generated cases into valid ones ("realises" them: real ids, a fresh idempotency
@@ -188,6 +190,14 @@ class World:
             headers["Idempotency-Key"] = str(uuid.uuid4())
             self.sent[(method, target)] = (headers["Idempotency-Key"], body, token)
         return self.http.request(method, ORIGIN + target, data=data, headers=headers, auth=auth or self.signer)
+
+    def disposable_signer(self) -> Signer:
+        """A freshly enrolled device of its own: what a device's self-revocation revokes (never
+        the hook's device, which signs everything else)."""
+        key = SigningKey.generate()
+        enrolled = self.http.post(f"{ORIGIN}/v1/devices", json={"public_key": protocol.public_key(key)})
+        enrolled.raise_for_status()
+        return Signer(key, enrolled.json()["device_id"])
 
     def login_body(self) -> dict:
         return {"id_type": "resident_id_card", "id_number": MA_XIAOYAN[1], "password": PASSWORD}
@@ -421,7 +431,8 @@ def before_call(context, case, kwargs):
             headers["Session-Token"] = w.session
         # A few go out unsigned (or with whatever was generated) to exercise the refusals.
         if realised or random.random() < 0.9:
-            kwargs["auth"] = w.signer
+            # A self-revocation, realised or generated, revokes a throwaway device.
+            kwargs["auth"] = w.disposable_signer() if operation == "POST /v1/devices/current/revocation" else w.signer
     case.headers = headers
     # Long polls are capped so the run stays short.
     if case.query and "wait" in case.query:
