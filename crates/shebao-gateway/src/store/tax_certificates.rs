@@ -287,7 +287,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         match row {
-            Some(row) => Ok(Some(self.into_stored_tax_certificate(row).await?)),
+            Some(row) => Ok(Some(self.stored_tax_certificate(row).await?)),
             None => Ok(None),
         }
     }
@@ -308,12 +308,12 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         match row {
-            Some(row) => Ok(Some(self.into_stored_tax_certificate(row).await?)),
+            Some(row) => Ok(Some(self.stored_tax_certificate(row).await?)),
             None => Ok(None),
         }
     }
 
-    async fn into_stored_tax_certificate(
+    async fn stored_tax_certificate(
         &self,
         row: TaxCertificateRow,
     ) -> Result<StoredTaxCertificate, sqlx::Error> {
