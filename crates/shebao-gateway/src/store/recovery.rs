@@ -374,8 +374,8 @@ impl Store {
     }
 
     /// The channel refunded an attempt: `refund_pending → refunded`. Unless the attempt was a
-    /// duplicate, its order `paid → refunded` and the order's certificates (缴费证明, and the 完税证明 covering
-    /// it) `valid → refunded`.
+    /// duplicate, its order `paid → refunded` and the order's certificates (its 缴费证明 and the
+    /// 完税证明 covering it) `valid → refunded`.
     pub async fn finish_refund(
         &self,
         attempt_id: &str,
