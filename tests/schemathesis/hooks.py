@@ -9,9 +9,11 @@
   insured, for the registration). Registers an account for the payer, logs in (a
   `Session-Token` for the account operations), and confirms the payer on a second, spare
   device: the device a realised revocation revokes (never the hook's own, which signs
-  everything). A realised logout ends a session of its own, never the shared one.
-  A device revoking itself (`POST /v1/devices/current/revocation`) is always a throwaway
-  device enrolled for that case.
+  everything). A realised logout ends a session of its own, never the shared one; a device's
+  self-revocation (`POST /v1/devices/current/revocation`) is always signed by a device enrolled
+  for it. With the
+  session, issues a 完税证明 over the paid order: a realised 完税查询 lists it, a realised 证明补打
+  selects that order alone again (a reprint, 200, which supersedes nothing).
 - Turns some generated cases into valid ones ("realises" them: real ids, a fresh idempotency
   key, a valid body), every case until its operation has answered a 2xx and a share after
   that, and leaves the rest as generated to fuzz validation and refusals. The sandbox has one
@@ -138,6 +140,12 @@ class World:
         )
         assert registered.status_code == 201, registered.text
         self.session = self.login()
+        # Her 完税证明 over the paid order, issued in the session.
+        issued = self.call(
+            "POST", "/v1/tax-certificates", {"order_ids": [self.paid_order]}, idempotent=True, session=self.session
+        )
+        assert issued.status_code == 201, issued.text
+        self.tax_certificate = issued.json()["number"]
         self.confirm(MA_XIAOYAN, auth=self.spare_signer)
         # 王建国: a declared, unpaid order with a pending attempt (the cashier page shows it).
         self.person = self.confirm(WANG_JIANGUO)
@@ -166,10 +174,12 @@ class World:
         # declaration void (申报作废).
         self.voidable = self.declare(self.payer, [self.transmitted(self.payer, "2025-03")])["id"]
 
-    def call(self, method, target, body=None, token=None, idempotent=False, auth=None):
+    def call(self, method, target, body=None, token=None, idempotent=False, auth=None, session=None):
         """A signed call (by the hook's device unless `auth` says otherwise); an idempotent
         one is remembered (key and body) for `replay`."""
         headers = {}
+        if session:
+            headers["Session-Token"] = session
         data = None
         if body is not None:
             data = json.dumps(body).encode("utf-8")
@@ -181,8 +191,9 @@ class World:
             self.sent[(method, target)] = (headers["Idempotency-Key"], body, token)
         return self.http.request(method, ORIGIN + target, data=data, headers=headers, auth=auth or self.signer)
 
-    def throwaway_signer(self) -> Signer:
-        """A newly enrolled device of its own (for a device that revokes itself)."""
+    def disposable_signer(self) -> Signer:
+        """A freshly enrolled device of its own: what a device's self-revocation revokes (never
+        the hook's device, which signs everything else)."""
         key = SigningKey.generate()
         enrolled = self.http.post(f"{ORIGIN}/v1/devices", json={"public_key": protocol.public_key(key)})
         enrolled.raise_for_status()
@@ -270,6 +281,9 @@ SESSION_OPERATIONS = {
     "DELETE /v1/sessions/current",
     "GET /v1/account/devices",
     "POST /v1/account/devices/{device_id}/revocation",
+    "GET /v1/tax-payments",
+    "POST /v1/tax-certificates",
+    "GET /v1/tax-certificates/{number}",
 }
 # Realised cases that repeat a setup request under its idempotency key.
 REPLAYED = {"POST /v1/declarations", "POST /v1/payment-orders", "POST /v1/accounts"}
@@ -347,6 +361,15 @@ def realise(case, operation: str, w: World) -> None:
         if operation == "POST /v1/account/devices/{device_id}/revocation":
             # The spare device (revoked again answers it again), never the hook's own.
             params["device_id"] = w.spare_device
+        elif operation == "GET /v1/tax-payments":
+            case.query = random.choice(
+                [{}, {"year": random.choice([2025, 2026])}, {"from": "2025-01-01", "to": "2026-12-31"}]
+            )
+        elif operation == "POST /v1/tax-certificates":
+            # The setup's selection again: a reprint of the same certificate.
+            case.body = {"order_ids": [w.paid_order]}
+        elif operation == "GET /v1/tax-certificates/{number}":
+            params["number"] = w.tax_certificate
     elif operation == "POST /sandbox/{channel}/cashier/{attempt_id}":
         params["channel"] = "unionpay"
         params["attempt_id"] = w.attempt_to_pay
@@ -399,16 +422,17 @@ def before_call(context, case, kwargs):
         # Generated device lists mostly carry the shared session. Never a generated logout or
         # revocation: schemathesis may reuse ids from earlier answers (the device list names
         # the hook's own device), and either would refuse every later case.
-        if not realised and operation == "GET /v1/account/devices" and random.random() < 0.8:
+        if (
+            not realised
+            and operation
+            in ("GET /v1/account/devices", "GET /v1/tax-payments", "POST /v1/tax-certificates", "GET /v1/tax-certificates/{number}")
+            and random.random() < 0.8
+        ):
             headers["Session-Token"] = w.session
         # A few go out unsigned (or with whatever was generated) to exercise the refusals.
         if realised or random.random() < 0.9:
-            # A device revoking itself: always a throwaway device, never the hook's own, which
-            # signs every other case.
-            if operation == "POST /v1/devices/current/revocation":
-                kwargs["auth"] = w.throwaway_signer()
-            else:
-                kwargs["auth"] = w.signer
+            # A self-revocation, realised or generated, revokes a throwaway device.
+            kwargs["auth"] = w.disposable_signer() if operation == "POST /v1/devices/current/revocation" else w.signer
     case.headers = headers
     # Long polls are capped so the run stays short.
     if case.query and "wait" in case.query:

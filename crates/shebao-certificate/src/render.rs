@@ -8,6 +8,7 @@ use qrcode::{Color, EcLevel, QrCode};
 use rust_decimal::Decimal;
 use shebao_core::capitals::amount_in_chinese_capitals;
 use shebao_core::certificate::{CertificateKind, SignedCertificate};
+use shebao_core::wire::TaxPaymentCertificate;
 use shebao_core::{Amount, YearMonth};
 
 use crate::canvas::{Canvas, Rect, TextStyle, text_mask, text_width, wrap};
@@ -43,6 +44,43 @@ pub struct CertificateView {
     pub certificate: SignedCertificate,
     /// The verification origin written into the QR.
     pub verify_origin: String,
+}
+
+impl CertificateView {
+    /// The view of a 完税证明 as the gateway answers it (`TaxPaymentCertificate`): each line
+    /// under its own ticket, the signed payload and origin read from its `qr_text`.
+    pub fn tax_payment(
+        certificate: &TaxPaymentCertificate,
+        sandbox: bool,
+    ) -> Result<Self, RenderError> {
+        let (verify_origin, signed) = SignedCertificate::parse_qr_text(&certificate.qr_text)
+            .map_err(|_| RenderError::Inconsistent { field: "qr_text" })?;
+        Ok(Self {
+            kind: CertificateKind::TaxPayment,
+            name_masked: certificate.name_masked.clone(),
+            id_number_masked: certificate.id_number_masked.clone(),
+            id_type_name: certificate.id_type.display_name_zh().to_owned(),
+            lines: certificate
+                .lines
+                .iter()
+                .map(|paid| CertificateLine {
+                    item_name: paid.line.item_name.clone(),
+                    sub_item_name: paid.line.sub_item_name.clone(),
+                    first_month: paid.line.period_start,
+                    last_month: paid.line.period_end,
+                    base: paid.line.base,
+                    rate: paid.line.rate,
+                    amount: paid.line.amount,
+                    ticket_number: Some(paid.ticket_number.clone()),
+                })
+                .collect(),
+            ticket_number: String::new(),
+            tax_office: certificate.tax_office.clone(),
+            sandbox,
+            certificate: signed,
+            verify_origin,
+        })
+    }
 }
 
 /// One paid line of a certificate.

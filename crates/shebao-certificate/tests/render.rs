@@ -20,6 +20,7 @@ use shebao_certificate::{
     fixed_characters, render_certificate,
 };
 use shebao_core::certificate::{CertificatePayload, SignedCertificate, holder_tag};
+use shebao_core::wire::TaxPaymentCertificate;
 use shebao_core::{Amount, IdNumber, IdType, PersonName, YearMonth};
 
 const FONTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fonts");
@@ -314,6 +315,85 @@ fn should_flow_a_year_of_payments_onto_further_pages_each_with_the_qr() {
         (payload.first_month, payload.last_month),
         (month("2025-01"), month("2025-12"))
     );
+}
+
+#[test]
+fn should_render_a_tax_payment_certificate_as_the_gateway_answers_it() {
+    let holder = ma_xiaoyan();
+    // Two payments (May and June), each under its own ticket, signed as the gateway signs a
+    // 完税证明: their total and the months they span.
+    let lines = [
+        ("2025-05", "36401625050000000001"),
+        ("2025-06", "36401625060000000002"),
+    ];
+    let number = 20250000000457;
+    let payload = CertificatePayload {
+        key_index: 1,
+        number,
+        amount_fen: 198_200,
+        first_month: month("2025-05"),
+        last_month: month("2025-06"),
+        issued_on: NaiveDate::from_ymd_opt(2025, 7, 3).unwrap(),
+        holder_tag: holder_tag(number, holder.id_number.expose(), holder.name.expose()),
+    };
+    let signed = payload.sign(&signing_key()).unwrap();
+    let wire: TaxPaymentCertificate = serde_json::from_value(serde_json::json!({
+        "number": number.to_string(),
+        "order_ids": ["ord_may", "ord_june"],
+        "name_masked": holder.name.masked(),
+        "id_number_masked": holder.id_number.masked(),
+        "id_type": "resident_id_card",
+        "lines": lines.iter().map(|(month, ticket)| serde_json::json!({
+            "ticket_number": ticket,
+            "item": "pension",
+            "item_name": "企业职工基本养老保险费",
+            "sub_item_name": "职工基本养老保险(个人缴纳)",
+            "period_start": month,
+            "period_end": month,
+            "base": "4955.00",
+            "rate": "0.20",
+            "amount": "991.00",
+        })).collect::<Vec<_>>(),
+        "total": "1982.00",
+        "issued_on": "2025-07-03",
+        "tax_office": SANDBOX_TAX_OFFICE,
+        "qr_text": signed.qr_text(ORIGIN),
+        "status": "valid",
+    }))
+    .unwrap();
+
+    let view = CertificateView::tax_payment(&wire, true).unwrap();
+
+    assert_eq!(view.kind, CertificateKind::TaxPayment);
+    assert_eq!(view.kind.title_zh(), "完税证明");
+    let tickets: Vec<_> = view
+        .lines
+        .iter()
+        .map(|line| line.ticket_number.clone())
+        .collect();
+    assert_eq!(
+        tickets,
+        lines
+            .iter()
+            .map(|(_, ticket)| Some((*ticket).to_owned()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(view.certificate, signed);
+    assert_eq!(
+        render_and_read_back(
+            &view,
+            PageFormat::Png,
+            "tax-payment-certificate-two-payments"
+        ),
+        1
+    );
+    // A QR text that is not payload v1 is refused before drawing.
+    let mut broken = wire.clone();
+    broken.qr_text = "not a certificate".into();
+    assert!(matches!(
+        CertificateView::tax_payment(&broken, true),
+        Err(RenderError::Inconsistent { field: "qr_text" })
+    ));
 }
 
 #[test]

@@ -24,6 +24,7 @@ pub const QR_PATH: &str = "/C/";
 /// Which certificate a document is. Both carry the same payload v1 in their QR; the payload
 /// does not say which kind it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CertificateKind {
     /// 缴费证明: proof of one payment, issued after it.

@@ -595,6 +595,7 @@ pub struct PaymentCertificate {
 /// One paid line of a 完税证明: a payment line and the electronic tax ticket (电子税票号码) it
 /// was paid under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaxPaymentLine {
     pub ticket_number: String,
     #[serde(flatten)]
@@ -605,9 +606,12 @@ pub struct TaxPaymentLine {
 /// own ticket, with the same signed QR payload v1 as a 缴费证明 (number, total, the fee period
 /// the lines span, issue date, holder tag).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaxPaymentCertificate {
-    /// The certificate number, decimal digits.
+    /// The certificate number, decimal digits (the same number space as 缴费证明).
     pub number: String,
+    /// The payment orders it covers, in print order: by fee period, then payment time.
+    pub order_ids: Vec<String>,
     pub name_masked: String,
     pub id_number_masked: String,
     pub id_type: IdType,
@@ -619,6 +623,48 @@ pub struct TaxPaymentCertificate {
     /// `<VERIFY-ORIGIN>/C/<base32>` per the certificate QR payload v1.
     pub qr_text: String,
     pub status: CertificateStatus,
+}
+
+/// One paid payment as the 完税查询 (tax payment query) lists it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaxPayment {
+    /// The payment order, to select for a 完税证明.
+    pub order_id: String,
+    /// 电子税票号码: opaque digits.
+    pub ticket_number: String,
+    pub period_start: YearMonth,
+    pub period_end: YearMonth,
+    /// What was paid, one line per item (征收项目 and 征收品目).
+    pub lines: Vec<CertificateLine>,
+    pub amount: Amount,
+    /// When it was paid, RFC 3339 in UTC+8.
+    pub paid_at: String,
+    /// The payment date (缴款日期) in UTC+8, what the date filters compare.
+    pub paid_on: chrono::NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// 税务机关.
+    pub tax_office: String,
+    /// The valid 完税证明 covering this payment, if one was issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_number: Option<String>,
+}
+
+/// The answer of the 完税查询: paid payments, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaxPaymentList {
+    pub items: Vec<TaxPayment>,
+}
+
+/// `POST /v1/tax-certificates`: the payments (from the 完税查询) a 完税证明 covers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewTaxCertificate {
+    /// 1 to 100 distinct `ord_...` ids of the person's paid payment orders; their order does
+    /// not matter.
+    pub order_ids: Vec<String>,
 }
 
 /// Either certificate, tagged by its kind: `{"kind": "payment", ...}` or
@@ -661,6 +707,7 @@ mod tests {
     fn should_tag_a_tax_payment_certificate_and_flatten_its_lines() {
         let certificate = IssuedCertificate::TaxPayment(TaxPaymentCertificate {
             number: "20250000000789".into(),
+            order_ids: vec!["ord_1".into()],
             name_masked: "马*燕".into(),
             id_number_masked: "640104********0022".into(),
             id_type: IdType::ResidentIdCard,

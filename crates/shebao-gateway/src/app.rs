@@ -25,7 +25,7 @@ use crate::idempotency::idempotent;
 use crate::ids;
 use crate::routes::{
     accounts, certificates, devices, exceptions, health, identity, notifications, payments,
-    process, public, verify,
+    process, public, tax_certificates, verify,
 };
 use crate::signed::{BODY_LIMIT, signed};
 use crate::state::AppState;
@@ -101,6 +101,9 @@ fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(idempotent(routes!(exceptions::void)))
         .routes(idempotent(routes!(certificates::issue)))
         .routes(routes!(certificates::certificate))
+        .routes(routes!(tax_certificates::payments))
+        .routes(idempotent(routes!(tax_certificates::issue)))
+        .routes(routes!(tax_certificates::certificate))
         .routes(idempotent(routes!(accounts::register)))
         .routes(routes!(accounts::login))
         .routes(routes!(accounts::logout))

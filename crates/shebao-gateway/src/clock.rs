@@ -49,6 +49,19 @@ pub fn china_minutes(unix_seconds: i64) -> String {
         .to_string()
 }
 
+/// The date in UTC+8 of an instant.
+pub fn china_date(unix_seconds: i64) -> NaiveDate {
+    DateTime::from_timestamp(unix_seconds, 0)
+        .unwrap_or_default()
+        .with_timezone(&china())
+        .date_naive()
+}
+
+/// The instant (Unix seconds) a date begins in UTC+8.
+pub fn china_midnight(date: NaiveDate) -> i64 {
+    date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp() - i64::from(CHINA_OFFSET_SECONDS)
+}
+
 /// Parses an RFC 3339 instant with an offset into Unix seconds.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
     DateTime::parse_from_rfc3339(text)
@@ -67,6 +80,14 @@ mod tests {
             parse_rfc3339("2026-01-01T08:00:00+08:00"),
             Some(1_767_225_600)
         );
+    }
+
+    #[test]
+    fn should_read_dates_in_china_time() {
+        let new_year = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        assert_eq!(china_midnight(new_year), 1_767_196_800);
+        assert_eq!(china_date(1_767_196_800), new_year);
+        assert_eq!(china_date(1_767_196_799), new_year.pred_opt().unwrap());
     }
 
     #[test]

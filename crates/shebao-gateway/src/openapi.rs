@@ -42,6 +42,7 @@ pub const SESSION_TOKEN: &str = "session_token";
         (name = "process", description = "Registration, insured information, assessment and its transmission, declaration void (signed, identity token)"),
         (name = "payments", description = "Payables, declarations, payment orders and attempts (signed, identity token)"),
         (name = "certificates", description = "Payment certificates (signed, identity token)"),
+        (name = "tax-certificates", description = "完税查询及证明补打: paid payments and tax payment certificates of a logged-in person (signed, session token)"),
         (name = "channels", description = "Payment channels notifying the gateway (channel-signed)"),
         (name = "sandbox", description = "Only in sandbox mode: captcha answers, the sandbox date, the simulated channels' cashier pages"),
     )

@@ -280,6 +280,7 @@ async fn should_verify_a_certificate_on_the_public_page(backend: Backend) {
         serde_json::from_str::<Value>(&body).unwrap(),
         json!({
             "verdict": "valid",
+            "kind": "payment",
             "number": issued["number"],
             "amount": "991.00",
             "period_start": "2025-06",

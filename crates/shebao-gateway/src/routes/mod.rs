@@ -10,4 +10,5 @@ pub mod notifications;
 pub mod payments;
 pub mod process;
 pub mod public;
+pub mod tax_certificates;
 pub mod verify;

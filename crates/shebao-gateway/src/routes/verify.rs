@@ -8,15 +8,18 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
-use shebao_core::certificate::{CertificatePayload, SIGNED_LEN, SignedCertificate};
+use shebao_core::certificate::{
+    CertificateKind, CertificatePayload, SIGNED_LEN, SignedCertificate,
+};
 use shebao_core::wire::{CertificateStatus, Problem};
 use shebao_core::{Amount, YearMonth};
 
 use crate::error::ApiError;
 use crate::html::escape;
 use crate::routes::certificates::masked_holder;
+use crate::routes::tax_certificates::masked_tax_holder;
 use crate::state::AppState;
-use crate::store::StoredCertificate;
+use crate::store::{StoredCertificate, StoredTaxCertificate};
 
 /// Base32 characters of the 92 signed bytes, without padding.
 const ENCODED_LEN: usize = (SIGNED_LEN * 8).div_ceil(5);
@@ -37,10 +40,12 @@ pub enum Verdict {
 }
 
 /// The JSON answer. Number, amount and period come from the payload and are given only when
-/// its signature verified.
+/// its signature verified; the kind only when the certificate was found.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Verification {
     pub verdict: Verdict,
+    /// 缴费证明 (`payment`) or 完税证明 (`tax_payment`).
+    pub kind: Option<CertificateKind>,
     pub number: Option<String>,
     pub amount: Option<Amount>,
     pub period_start: Option<YearMonth>,
@@ -51,7 +56,22 @@ pub struct Verification {
 struct Checked {
     verdict: Verdict,
     payload: Option<CertificatePayload>,
-    issued: Option<StoredCertificate>,
+    issued: Option<Issued>,
+}
+
+/// The certificate a verified payload names, of either kind.
+enum Issued {
+    Payment(StoredCertificate),
+    TaxPayment(StoredTaxCertificate),
+}
+
+impl Issued {
+    fn kind(&self) -> CertificateKind {
+        match self {
+            Self::Payment(_) => CertificateKind::Payment,
+            Self::TaxPayment(_) => CertificateKind::TaxPayment,
+        }
+    }
 }
 
 impl Checked {
@@ -97,6 +117,7 @@ pub async fn verify(
         let payload = checked.payload;
         Json(Verification {
             verdict: checked.verdict,
+            kind: checked.issued.as_ref().map(Issued::kind),
             number: payload.map(|payload| payload.number.to_string()),
             amount: payload.map(|payload| Amount::from_fen(i64::from(payload.amount_fen))),
             period_start: payload.map(|payload| payload.first_month),
@@ -126,12 +147,27 @@ async fn check(state: &AppState, encoded: &str) -> Result<Checked, ApiError> {
     if signed.verify(key).is_err() {
         return Ok(Checked::refused(Verdict::InvalidSignature));
     }
-    let issued = state
+    // Both kinds share the number space; the stored bytes must be the scanned ones.
+    let bytes = signed.to_bytes();
+    let issued = match state
         .store
         .certificate_by_number(payload.number)
         .await?
-        .filter(|issued| issued.payload == signed.to_bytes());
-    let verdict = match issued.as_ref().map(|issued| issued.status) {
+        .filter(|issued| issued.payload == bytes)
+    {
+        Some(issued) => Some(Issued::Payment(issued)),
+        None => state
+            .store
+            .tax_certificate_by_number(payload.number)
+            .await?
+            .filter(|issued| issued.payload == bytes)
+            .map(Issued::TaxPayment),
+    };
+    let status = issued.as_ref().map(|issued| match issued {
+        Issued::Payment(issued) => issued.status,
+        Issued::TaxPayment(issued) => issued.status,
+    });
+    let verdict = match status {
         None => Verdict::NotFound,
         Some(CertificateStatus::Valid) => Verdict::Valid,
         Some(CertificateStatus::Refunded) => Verdict::Refunded,
@@ -155,44 +191,47 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .any(|media| media.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// Heading, explanation and tone of each verdict.
-fn verdict_text(verdict: Verdict) -> (&'static str, &'static str, &'static str) {
+/// Heading, explanation and tone of each verdict; `title` names the certificate (缴费证明,
+/// 完税证明, or 证明 when none was found).
+fn verdict_text(verdict: Verdict, title: &str) -> (&'static str, String, &'static str) {
     match verdict {
         Verdict::Valid => (
             "真实有效",
-            "该缴费证明由本系统开具，签名核验通过，缴费记录有效。",
+            format!("该{title}由本系统开具，签名核验通过，缴费记录有效。"),
             "ok",
         ),
         Verdict::Refunded => (
             "已退款",
-            "该缴费证明由本系统开具，但所载款项已经退款，证明不再有效。",
+            format!("该{title}由本系统开具，但所载款项已经退款，证明不再有效。"),
             "warn",
         ),
         Verdict::Superseded => (
             "已被替换",
-            "该缴费证明已被重新开具的证明替换，请以新证明为准。",
+            format!("该{title}已被重新开具的证明替换，请以新证明为准。"),
             "warn",
         ),
         Verdict::InvalidSignature => (
             "无法验证（签名不符）",
-            "二维码内容与签名不符，可能被篡改，或不是本系统开具的缴费证明。",
+            "二维码内容与签名不符，可能被篡改，或不是本系统开具的缴费证明或完税证明。".to_owned(),
             "fail",
         ),
         Verdict::UnknownKey => (
             "无法验证（签名密钥未知）",
-            "该二维码使用的签名密钥不属于本系统，无法核验。",
+            "该二维码使用的签名密钥不属于本系统，无法核验。".to_owned(),
             "fail",
         ),
         Verdict::NotFound => (
             "未查到该证明",
-            "签名核验通过，但本系统没有开具过内容相同的缴费证明。",
+            "签名核验通过，但本系统没有开具过内容相同的缴费证明或完税证明。".to_owned(),
             "fail",
         ),
     }
 }
 
 fn page(state: &AppState, checked: &Checked) -> Response {
-    let (heading, explanation, tone) = verdict_text(checked.verdict);
+    let kind = checked.issued.as_ref().map(Issued::kind);
+    let title = kind.map_or("证明", CertificateKind::title_zh);
+    let (heading, explanation, tone) = verdict_text(checked.verdict, title);
     let mark = if tone == "ok" { "✓" } else { "!" };
     let details = match (&checked.payload, &checked.issued) {
         (Some(payload), Some(issued)) => details(payload, issued),
@@ -211,37 +250,52 @@ fn page(state: &AppState, checked: &Checked) -> Response {
 </section>
 {details}<p class="hint">本页只显示部分隐去的个人信息。如有疑问，请拨打 12366（税务）或 12333（人社）。</p>"#
     );
-    html_page(StatusCode::OK, sandbox, &main)
+    html_page(StatusCode::OK, &format!("{title}核验"), sandbox, &main)
 }
 
-fn details(payload: &CertificatePayload, issued: &StoredCertificate) -> String {
-    let (name, id_number) =
-        masked_holder(issued).unwrap_or_else(|_| ("*".to_owned(), "*".to_owned()));
+fn details(payload: &CertificatePayload, issued: &Issued) -> String {
+    let (masked, id_type, tickets, office) = match issued {
+        Issued::Payment(issued) => (
+            masked_holder(issued),
+            issued.holder_id_type,
+            issued.ticket_number.clone(),
+            &issued.tax_office,
+        ),
+        Issued::TaxPayment(issued) => (
+            masked_tax_holder(issued),
+            issued.holder_id_type,
+            issued.ticket_numbers.join("、"),
+            &issued.tax_office,
+        ),
+    };
+    let (name, id_number) = masked.unwrap_or_else(|_| ("*".to_owned(), "*".to_owned()));
     let amount = Amount::from_fen(i64::from(payload.amount_fen));
     format!(
         r#"<section class="card">
   <p class="amount">¥{amount}</p>
   <dl>
+    <dt>证明种类</dt><dd>{kind}</dd>
     <dt>证明编号</dt><dd>{number}</dd>
     <dt>缴费人名称</dt><dd>{name}</dd>
     <dt>证件类型</dt><dd>{id_type}</dd>
     <dt>证件号码</dt><dd>{id_number}</dd>
     <dt>费款所属期</dt><dd>{first} 至 {last}</dd>
-    <dt>电子税票号码</dt><dd>{ticket}</dd>
+    <dt>电子税票号码</dt><dd>{tickets}</dd>
     <dt>开具日期</dt><dd>{issued_on}</dd>
     <dt>税务机关</dt><dd>{office}</dd>
   </dl>
 </section>
 "#,
+        kind = issued.kind().title_zh(),
         number = payload.number,
         name = escape(&name),
         id_number = escape(&id_number),
-        id_type = issued.holder_id_type.display_name_zh(),
+        id_type = id_type.display_name_zh(),
         first = chinese_month(payload.first_month),
         last = chinese_month(payload.last_month),
-        ticket = escape(&issued.ticket_number),
+        tickets = escape(&tickets),
         issued_on = payload.issued_on.format("%Y年%m月%d日"),
-        office = escape(&issued.tax_office),
+        office = escape(office),
     )
 }
 
@@ -252,6 +306,7 @@ fn chinese_month(month: YearMonth) -> String {
 fn unavailable_page() -> Response {
     html_page(
         StatusCode::INTERNAL_SERVER_ERROR,
+        "证明核验",
         "",
         r#"<section class="card result">
   <p class="mark fail" aria-hidden="true">!</p>
@@ -261,7 +316,7 @@ fn unavailable_page() -> Response {
     )
 }
 
-fn html_page(status: StatusCode, banner: &str, main: &str) -> Response {
+fn html_page(status: StatusCode, heading: &str, banner: &str, main: &str) -> Response {
     let html = format!(
         r#"<!doctype html>
 <html lang="zh-CN">
@@ -269,7 +324,7 @@ fn html_page(status: StatusCode, banner: &str, main: &str) -> Response {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>缴费证明核验</title>
+<title>{heading}</title>
 <style>
   * {{ box-sizing: border-box; }}
   body {{ margin: 0; background: #f2f4f7; color: #1f2329;
@@ -299,7 +354,7 @@ fn html_page(status: StatusCode, banner: &str, main: &str) -> Response {
 </style>
 </head>
 <body>
-<header><h1>缴费证明核验</h1></header>
+<header><h1>{heading}</h1></header>
 {banner}
 <main>
 {main}

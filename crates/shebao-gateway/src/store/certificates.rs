@@ -193,7 +193,8 @@ impl Store {
         }))
     }
 
-    /// The next free certificate number of `year`: `<year>` and a 10-digit sequence, e.g.
+    /// The next free certificate number of `year`, for either kind of certificate (缴费证明 and
+    /// 完税证明 share the number space): `<year>` and a 10-digit sequence, e.g.
     /// 20250000000001. `None` when the year cannot carry one or its sequence is used up.
     pub async fn next_certificate_number(&self, year: i32) -> Result<Option<u64>, sqlx::Error> {
         let span = 10_i64.pow(SEQUENCE_DIGITS);
@@ -201,7 +202,9 @@ impl Store {
             return Ok(None);
         };
         let last: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(number) FROM certificates WHERE number > $1 AND number < $2",
+            "SELECT MAX(number) FROM (SELECT number FROM certificates \
+             UNION ALL SELECT number FROM tax_certificates) AS issued \
+             WHERE number > $1 AND number < $2",
         )
         .bind(first)
         .bind(first + span)
@@ -243,11 +246,8 @@ impl Store {
         if issued.is_some() {
             return Ok(InsertCertificate::AlreadyIssued);
         }
-        let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM certificates WHERE number = $1")
-            .bind(number)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
+        // Both kinds of certificate draw from one number space.
+        if super::tax_certificates::number_taken(&mut tx, number).await? {
             return Ok(InsertCertificate::NumberTaken);
         }
 

@@ -26,6 +26,7 @@ mod process;
 mod reconcile;
 mod recovery;
 mod sandbox;
+mod tax_certificates;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -53,6 +54,9 @@ pub use process::{
 pub use reconcile::Reconciliation;
 pub use recovery::{AttemptEnd, AttemptRow, FindRefund, VoidOrder};
 pub use sandbox::{SandboxOrder, SandboxOrderStatus, SeedAssessment, SeedPerson};
+pub use tax_certificates::{
+    InsertTaxCertificate, NewTaxCertificateRow, StoredTaxCertificate, TaxPaymentRow, selection_key,
+};
 
 /// How long a nonce is remembered, from `shebao_core::sign`.
 /// How long a request waits for a database connection.
@@ -307,6 +311,7 @@ enum Entity {
     PaymentOrder,
     PaymentAttempt,
     Certificate,
+    TaxCertificate,
 }
 
 impl Entity {
@@ -319,6 +324,7 @@ impl Entity {
             Self::PaymentOrder => "payment_orders",
             Self::PaymentAttempt => "payment_attempts",
             Self::Certificate => "certificates",
+            Self::TaxCertificate => "tax_certificates",
         }
     }
 
@@ -331,6 +337,7 @@ impl Entity {
             Self::PaymentOrder => "payment_order",
             Self::PaymentAttempt => "payment_attempt",
             Self::Certificate => "certificate",
+            Self::TaxCertificate => "tax_certificate",
         }
     }
 }

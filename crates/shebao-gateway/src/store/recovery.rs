@@ -378,9 +378,10 @@ impl Store {
     }
 
     /// The channel refunded an attempt: `refund_pending → refunded`. Unless the attempt was a
-    /// duplicate, its order `paid → refunded`, the order's certificates `valid → refunded`, and
-    /// the months it paid are unpaid again: its declaration `paid → voided` (the refund's reason
-    /// as the void reason) and their payables `paid → payable`.
+    /// duplicate, its order `paid → refunded`, the order's certificates (its 缴费证明 and the
+    /// 完税证明 covering it) `valid → refunded`, and the months it paid are unpaid again: its
+    /// declaration `paid → voided` (the refund's reason as the void reason) and their payables
+    /// `paid → payable`.
     pub async fn finish_refund(
         &self,
         attempt_id: &str,
@@ -462,6 +463,12 @@ impl Store {
                 if !moved {
                     return Ok(false);
                 }
+            }
+            // And the valid 完税证明 covering it.
+            if !super::tax_certificates::refund_tax_certificates(&mut tx, &attempt.order_id, now)
+                .await?
+            {
+                return Ok(false);
             }
             if !unpay_declaration(&mut tx, &attempt.order_id, now).await? {
                 return Ok(false);
