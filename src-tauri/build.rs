@@ -28,6 +28,13 @@ const COMMANDS: &[&str] = &[
     "save_certificate_as",
     "show_certificate_in_folder",
     "copy_certificate_image",
+    // The steps before payment: registration, insured information, assessment.
+    "insured_info",
+    "register",
+    "assessment_options",
+    "quote_assessment",
+    "create_assessment",
+    "get_assessment",
 ];
 
 fn main() {

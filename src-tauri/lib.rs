@@ -9,6 +9,7 @@ mod journal;
 #[cfg(test)]
 mod journey_tests;
 mod logging;
+mod process;
 mod secrets;
 mod settings;
 mod state;
@@ -87,6 +88,13 @@ pub fn run() {
             commands::save_certificate_as,
             commands::show_certificate_in_folder,
             commands::copy_certificate_image,
+            // The steps before payment: registration, insured information, assessment.
+            commands::insured_info,
+            commands::register,
+            commands::assessment_options,
+            commands::quote_assessment,
+            commands::create_assessment,
+            commands::get_assessment,
         ])
         .build(tauri::generate_context!());
     match result {

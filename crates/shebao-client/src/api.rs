@@ -1,11 +1,11 @@
 //! Typed calls of protocol v1, one per endpoint the app uses.
 
+use shebao_core::wire::{Assessment, InsuredInfo, NewAssessment, NewRegistration};
 use shebao_core::wire::{
     Captcha, ConfirmIdentity, Declaration, DeclarationList, DeviceRevoked, IdentityConfirmed,
     NewCaptcha, NewCertificate, NewDeclaration, NewPaymentAttempt, NewPaymentOrder, PayableList,
     PaymentAttempt, PaymentCertificate, PaymentOrder,
 };
-use shebao_core::wire::{Assessment, InsuredInfo, NewAssessment, NewRegistration};
 
 use crate::{Client, ClientError, new_idempotency_key};
 

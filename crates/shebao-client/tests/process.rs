@@ -39,11 +39,18 @@ async fn should_register_once_when_the_answer_to_the_registration_is_lost() {
         .unwrap();
 
     let sent = proxy.seen("POST /v1/registrations");
-    assert_eq!(sent.len(), 2, "one lost answer, one resend under the same key");
+    assert_eq!(
+        sent.len(),
+        2,
+        "one lost answer, one resend under the same key"
+    );
     assert_eq!(sent[1].header("idempotency-key"), Some(key.as_str()));
     assert!(registered.insured);
     assert_eq!(registered.items, vec![InsuranceItem::Pension]);
-    assert_eq!(registered.insured_since.map(|m| m.to_string()).as_deref(), Some("2025-06"));
+    assert_eq!(
+        registered.insured_since.map(|m| m.to_string()).as_deref(),
+        Some("2025-06")
+    );
     assert!(registered.agency.is_some());
 
     let fresh_key = shebao_client::new_idempotency_key();
@@ -75,7 +82,10 @@ async fn should_assess_a_registered_person_and_see_the_items_become_payable() {
         .await
         .unwrap();
     let key = shebao_client::new_idempotency_key();
-    let assessment = client.create_assessment(&token, &request, &key).await.unwrap();
+    let assessment = client
+        .create_assessment(&token, &request, &key)
+        .await
+        .unwrap();
     assert_eq!(assessment.status, AssessmentStatus::Transmitting);
     assert_eq!(assessment.base, Amount::from_fen(495_500));
     assert_eq!(assessment.total, Amount::from_fen(99_100));
