@@ -5,6 +5,8 @@ import { createRouter, type RouteRecordRaw, type RouterHistory } from 'vue-route
 import CertificateScreen from './screens/gallery/CertificateScreen.vue';
 import GalleryScreen from './screens/gallery/GalleryScreen.vue';
 import HomeScreen from './screens/home/HomeScreen.vue';
+import AssessmentScreen from './screens/assessment/AssessmentScreen.vue';
+import InsuredScreen from './screens/insured/InsuredScreen.vue';
 import IdentityScreen from './screens/identity/IdentityScreen.vue';
 import PaidScreen from './screens/paid/PaidScreen.vue';
 import PayScreen from './screens/pay/PayScreen.vue';
@@ -31,6 +33,21 @@ export const routes: RouteRecordRaw[] = [
   { path: '/verify', name: 'verify', component: VerifyScreen },
   { path: '/settings', name: 'settings', component: SettingsScreen },
   { path: '/people', name: 'people', component: PeopleScreen },
+  // The steps before payment: both belong to a confirmed person, who comes back after confirming.
+  {
+    path: '/insured',
+    name: 'insured',
+    component: InsuredScreen,
+    beforeEnter: () =>
+      useJourneyStore().person ? true : { name: 'identity', query: { next: 'insured' } },
+  },
+  {
+    path: '/assessment',
+    name: 'assessment',
+    component: AssessmentScreen,
+    beforeEnter: () =>
+      useJourneyStore().person ? true : { name: 'identity', query: { next: 'assessment' } },
+  },
   { path: '/:unknown(.*)*', redirect: { name: 'home' } },
 ];
 

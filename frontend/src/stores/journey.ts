@@ -37,6 +37,11 @@ export const useJourneyStore = defineStore('journey', () => {
     payment.value = null;
   }
 
+  /** The person was registered (参保登记): the payables screen stops saying they are not. */
+  function registered() {
+    if (person.value) person.value = { ...person.value, insured: true };
+  }
+
   return {
     appInfo,
     person,
@@ -47,5 +52,6 @@ export const useJourneyStore = defineStore('journey', () => {
     declared,
     paymentStarted,
     paid,
+    registered,
   };
 });
