@@ -47,5 +47,24 @@ export const MA_XIAOYAN_PAYABLE = {
   amount: '991.00',
 } as const;
 
+/**
+ * 张晓梅: 640104 (银川市兴庆区), born 1990-03-15, sequence 004 (female), check character 9.
+ * In the population register but not insured: the registration → assessment journey.
+ */
+export const ZHANG_XIAOMEI: TestPerson = {
+  name: '张晓梅',
+  idType: 'resident_id_card',
+  idNumber: '640104199003150049',
+};
+
+/** What the assessment journey chooses for ZHANG_XIAOMEI: 2025-06 at the 100 % grade. */
+export const ZHANG_XIAOMEI_ASSESSMENT = {
+  period: '2025-06',
+  lowestMonthly: '991.00',
+  grade: '1.00',
+  base: '8258.00',
+  amount: '1651.60',
+} as const;
+
 /** Every fictional person whose details must never reach a log. */
-export const ALL_PEOPLE: readonly TestPerson[] = [MA_XIAOYAN, WANG_JIANGUO];
+export const ALL_PEOPLE: readonly TestPerson[] = [MA_XIAOYAN, WANG_JIANGUO, ZHANG_XIAOMEI];

@@ -74,6 +74,7 @@ export const config: WebdriverIO.Config = {
   // its own, with a tauri-driver (and app process) of its own.
   specs: [
     './specs/payment-package.e2e.ts',
+    './specs/registration-assessment.e2e.ts',
     './specs/crash-1-interrupted.e2e.ts',
     './specs/crash-2-resumed.e2e.ts',
   ],
