@@ -14,6 +14,17 @@ const expected = ZHANG_XIAOMEI_ASSESSMENT;
 const NAMES = ALL_PEOPLE.map((p) => p.name);
 const safe = (text: string | null | undefined) => redact(text ?? '(none)', NAMES);
 
+/** Clicks an element after scrolling it to the middle, clear of the sticky action bar. */
+async function clickCentered(id: string) {
+  const el = await testId(id).getElement();
+  await browser.execute(
+    (node: HTMLElement) => node.scrollIntoView({ block: 'center' }),
+    el as unknown as HTMLElement,
+  );
+  await browser.pause(200);
+  await el.click();
+}
+
 /** Back to the home screen through the title bar's arrow, as a person would. */
 async function goHome() {
   await $('.van-nav-bar__left').click();
@@ -118,7 +129,7 @@ describe('参保核定与缴费: a person not insured registers, is assessed, wa
     await expect(testId('base-range')).toHaveText('4955.00', { containing: true });
     await artifacts.screenshot('assessment-choose');
 
-    await testId(`grade-${expected.grade}`).click();
+    await clickCentered(`grade-${expected.grade}`);
     await browser.waitUntil(async () => (await monthly.getText()).trim() === expected.amount, {
       timeout: 10_000,
       timeoutMsg: `the monthly amount becomes ${expected.amount}`,
@@ -197,7 +208,8 @@ describe('参保核定与缴费: a person not insured registers, is assessed, wa
       assert.match(path, /缴费证明_2025-06_\d+\.png$/, 'named after its fee period');
       await artifacts.screenshot('certificate');
 
-      await goHome();
+      await clickCentered('back-home');
+      await testId('open-insured').waitForDisplayed({ timeout: 15_000 });
       await testId('open-insured').click();
       const status = testId('insured-status');
       await status.waitForDisplayed({ timeout: 20_000 });
