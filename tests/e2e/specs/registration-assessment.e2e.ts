@@ -115,6 +115,7 @@ describe('参保核定与缴费: a person not insured registers, is assessed, wa
     const consequence = testId('register-consequence');
     await consequence.waitForDisplayed({ timeout: 10_000 });
     await expect(consequence).toHaveText('2025-06', { containing: true });
+    await browser.pause(400); // the dialog's fade-in, for a readable screenshot
     await artifacts.screenshot('register-confirm');
     await $('.van-dialog__confirm').click();
     const line = testId('insured-line');
