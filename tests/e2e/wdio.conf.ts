@@ -151,6 +151,8 @@ export const config: WebdriverIO.Config = {
         gateway: { kind: 'remote', origin: proxy.origin, keys: await standalone.keySet() },
         language: 'zh-CN',
         large_text: false,
+        // The crash journeys start on the home screen; the first start's notice is journey 1's.
+        privacy_accepted: true,
       }),
     );
     publishCrashSetup({ origin: proxy.origin, dataDir, proxyLog, database: standalone.database });
