@@ -771,6 +771,11 @@ async fn should_register_assess_and_make_the_items_payable_once_despite_double_p
     let (first, second) = (first.unwrap(), second.unwrap());
     assert!(first.insured && second.insured);
     assert_eq!(first.insured_since, second.insured_since);
+    let people = actions::remembered_people(&state).await.unwrap();
+    assert!(
+        people[0].person.insured,
+        "the keyring's summary says insured now"
+    );
 
     let request = || NewAssessment {
         items: vec![InsuranceItem::Pension],

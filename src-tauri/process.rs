@@ -54,6 +54,7 @@ pub async fn register(state: &AppState, request: NewRegistration) -> CommandResu
         .send_journaled(&session, &intent, REGISTRATIONS, &request)
         .await?;
     tracing::info!("person registered");
+    state.mark_insured(&session.person_id).await;
     Ok(info)
 }
 
