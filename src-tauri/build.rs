@@ -32,6 +32,13 @@ const COMMANDS: &[&str] = &[
     "void_ticket",
     "list_declarations",
     "void_declaration",
+    // The steps before payment: registration, insured information, assessment.
+    "insured_info",
+    "register",
+    "assessment_options",
+    "quote_assessment",
+    "create_assessment",
+    "get_assessment",
 ];
 
 fn main() {

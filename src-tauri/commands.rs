@@ -16,6 +16,7 @@ use crate::actions::{
 };
 use crate::error::CommandError;
 use crate::journal::ReplayedOutcome;
+use crate::process;
 use crate::settings::Settings;
 use crate::state::{AppInfo, AppState, DeviceCleared, RememberedPerson};
 use crate::verification::Verification;
@@ -320,4 +321,53 @@ pub async fn void_declaration(
     request: VoidDeclarationRequest,
 ) -> CommandResult<Declaration> {
     actions::void_declaration(&state, request).await
+}
+
+// The steps before payment: registration (参保登记), insured information (参保信息查询) and
+// assessment (核定) with its transmission wait.
+
+#[tauri::command]
+pub async fn insured_info(
+    state: State<'_, AppState>,
+) -> CommandResult<shebao_core::wire::InsuredInfo> {
+    process::insured_info(&state).await
+}
+
+#[tauri::command]
+pub async fn register(
+    state: State<'_, AppState>,
+    request: Option<shebao_core::wire::NewRegistration>,
+) -> CommandResult<shebao_core::wire::InsuredInfo> {
+    process::register(&state, request.unwrap_or_default()).await
+}
+
+#[tauri::command]
+pub async fn assessment_options(
+    state: State<'_, AppState>,
+) -> CommandResult<process::AssessmentOptions> {
+    process::assessment_options(&state).await
+}
+
+#[tauri::command]
+pub async fn quote_assessment(
+    state: State<'_, AppState>,
+    request: process::QuoteRequest,
+) -> CommandResult<process::AssessmentQuote> {
+    process::quote_assessment(&state, request).await
+}
+
+#[tauri::command]
+pub async fn create_assessment(
+    state: State<'_, AppState>,
+    request: shebao_core::wire::NewAssessment,
+) -> CommandResult<process::AssessmentProgress> {
+    process::create_assessment(&state, request).await
+}
+
+#[tauri::command]
+pub async fn get_assessment(
+    state: State<'_, AppState>,
+    request: process::AssessmentRequest,
+) -> CommandResult<process::AssessmentProgress> {
+    process::get_assessment(&state, request).await
 }

@@ -350,6 +350,8 @@ pub fn kind_of(target: &str) -> &'static str {
         "/v1/declarations" => "declaration",
         "/v1/payment-orders" => "payment_order",
         "/v1/certificates" => "certificate",
+        "/v1/registrations" => "registration",
+        "/v1/assessments" => "assessment",
         t if t.starts_with("/v1/payment-orders/") && t.ends_with("/attempts") => "payment_attempt",
         t if t.starts_with("/v1/payment-orders/") && t.ends_with("/void") => "ticket_void",
         t if t.starts_with("/v1/declarations/") && t.ends_with("/void") => "declaration_void",

@@ -912,3 +912,70 @@ async fn should_void_a_declaration_with_a_reason_and_make_its_payables_payable_a
     assert_eq!(payable_ids(&state).await, ids);
     state.shutdown().await;
 }
+
+// The steps before payment: registration, insured information, assessment.
+
+const ZHANG_XIAOMEI: (&str, &str) = ("张晓梅", "640104199003150049");
+
+#[tokio::test]
+async fn should_register_assess_and_make_the_items_payable_once_despite_double_presses() {
+    use crate::process::{self, AssessmentRequest};
+    use shebao_core::policy::InsuranceItem;
+    use shebao_core::wire::{AssessmentStatus, NewAssessment, NewRegistration};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    confirm(&state, ZHANG_XIAOMEI.0, ZHANG_XIAOMEI.1).await;
+    assert!(!process::insured_info(&state).await.unwrap().insured);
+
+    // Two presses of 确认登记 at once: one registration, the same answer twice.
+    let (first, second) = tokio::join!(
+        process::register(&state, NewRegistration::default()),
+        process::register(&state, NewRegistration::default()),
+    );
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert!(first.insured && second.insured);
+    assert_eq!(first.insured_since, second.insured_since);
+    let people = actions::remembered_people(&state).await.unwrap();
+    assert!(
+        people[0].person.insured,
+        "the keyring's summary says insured now"
+    );
+
+    let request = || NewAssessment {
+        items: vec![InsuranceItem::Pension],
+        base: None,
+        grade: Some("0.60".parse().unwrap()),
+        period_type: shebao_core::PeriodType::Monthly,
+        start_month: "2025-06".parse().unwrap(),
+    };
+    let (one, two) = tokio::join!(
+        process::create_assessment(&state, request()),
+        process::create_assessment(&state, request()),
+    );
+    let (one, two) = (one.unwrap(), two.unwrap());
+    assert_eq!(one.assessment.id, two.assessment.id, "one assessment");
+    assert_eq!(one.assessment.status, AssessmentStatus::Transmitting);
+    assert!(
+        one.seconds_left > 0 && one.seconds_left <= 3,
+        "{}",
+        one.seconds_left
+    );
+
+    tokio::time::sleep(std::time::Duration::from_secs(one.seconds_left as u64 + 1)).await;
+    let now = process::get_assessment(
+        &state,
+        AssessmentRequest {
+            assessment_id: one.assessment.id.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(now.assessment.status, AssessmentStatus::Payable);
+    assert_eq!(now.seconds_left, 0);
+    let payables = actions::list_payables(&state).await.unwrap();
+    assert_eq!(payables.items.len(), 1);
+    assert_eq!(payables.total.to_string(), "991.00");
+    state.shutdown().await;
+}

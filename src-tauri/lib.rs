@@ -9,6 +9,7 @@ mod journal;
 #[cfg(test)]
 mod journey_tests;
 mod logging;
+mod process;
 mod secrets;
 mod settings;
 mod state;
@@ -91,6 +92,13 @@ pub fn run() {
             commands::void_ticket,
             commands::list_declarations,
             commands::void_declaration,
+            // The steps before payment: registration, insured information, assessment.
+            commands::insured_info,
+            commands::register,
+            commands::assessment_options,
+            commands::quote_assessment,
+            commands::create_assessment,
+            commands::get_assessment,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -286,6 +286,26 @@ impl AppState {
         Ok(session)
     }
 
+    /// Notes in the keyring that a remembered person is insured now (after 参保登记), so the
+    /// people list and the next start say so. Without a keyring there is nothing to note.
+    pub async fn mark_insured(&self, person_id: &str) {
+        let Some(secrets) = self.secrets.clone() else {
+            return;
+        };
+        let id = person_id.to_owned();
+        let updated = tokio::task::spawn_blocking(move || {
+            let Some(mut stored) = secrets.load_person(&id)? else {
+                return Ok(());
+            };
+            stored.insured = true;
+            secrets.save_person(&id, &stored)
+        })
+        .await;
+        if !matches!(updated, Ok(Ok(()))) {
+            tracing::warn!("could not note the registration in the keyring");
+        }
+    }
+
     /// The people remembered on this device for this gateway, most recently confirmed first,
     /// with their masked name and number from the keyring (those whose entry is gone are left
     /// out). Empty without a keyring: only the current session's person is known then.

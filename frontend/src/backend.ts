@@ -8,6 +8,16 @@
 import { invoke } from '@tauri-apps/api/core';
 
 import type {
+  AssessmentOptions,
+  AssessmentProgress,
+  AssessmentQuote,
+  AssessmentRequest,
+  InsuredInfo,
+  NewAssessment,
+  QuoteRequest,
+  RegisterRequest,
+} from './types';
+import type {
   AppError,
   AppInfo,
   Captcha,
@@ -235,4 +245,37 @@ export function listDeclarations(request: ListDeclarationsRequest): Promise<Decl
 /** 申报作废 with the payer's reason: its payables become payable again. */
 export function voidDeclaration(request: VoidDeclarationRequest): Promise<Declaration> {
   return call('void_declaration', request);
+}
+
+// The steps before payment: registration (参保登记), insured information (参保信息查询) and
+// assessment (核定) with its transmission (传输) wait.
+
+/** 参保信息查询 of the current person. */
+export function insuredInfo(): Promise<InsuredInfo> {
+  return call('insured_info');
+}
+
+/** 参保登记 + 缴费登记 of the current person; pressed twice, one registration. */
+export function register(request: RegisterRequest = {}): Promise<InsuredInfo> {
+  return call('register', request);
+}
+
+/** What an assessment may be made of today: items, period types and their start months. */
+export function assessmentOptions(): Promise<AssessmentOptions> {
+  return call('assessment_options');
+}
+
+/** The allowed base range, grades and amounts of a choice, from the policy table. */
+export function quoteAssessment(request: QuoteRequest): Promise<AssessmentQuote> {
+  return call('quote_assessment', request);
+}
+
+/** 核定: the assessment, in transmission until `ready_at`; pressed twice, one assessment. */
+export function createAssessment(request: NewAssessment): Promise<AssessmentProgress> {
+  return call('create_assessment', request);
+}
+
+/** An assessment with its transmission status and the seconds left. */
+export function getAssessment(request: AssessmentRequest): Promise<AssessmentProgress> {
+  return call('get_assessment', request);
 }

@@ -5,6 +5,8 @@ import { createRouter, type RouteRecordRaw, type RouterHistory } from 'vue-route
 import CertificateScreen from './screens/gallery/CertificateScreen.vue';
 import GalleryScreen from './screens/gallery/GalleryScreen.vue';
 import HomeScreen from './screens/home/HomeScreen.vue';
+import AssessmentScreen from './screens/assessment/AssessmentScreen.vue';
+import InsuredScreen from './screens/insured/InsuredScreen.vue';
 import IdentityScreen from './screens/identity/IdentityScreen.vue';
 import PaidScreen from './screens/paid/PaidScreen.vue';
 import PayScreen from './screens/pay/PayScreen.vue';
@@ -37,6 +39,21 @@ export const routes: RouteRecordRaw[] = [
   // 缴款异常处理 and 申报查询及作废: the commands answer identity_token_invalid without a person.
   { path: '/exceptions', name: 'exceptions', component: ExceptionsScreen },
   { path: '/declarations', name: 'declarations', component: DeclarationsScreen },
+  // The steps before payment: both belong to a confirmed person, who comes back after confirming.
+  {
+    path: '/insured',
+    name: 'insured',
+    component: InsuredScreen,
+    beforeEnter: () =>
+      useJourneyStore().person ? true : { name: 'identity', query: { next: 'insured' } },
+  },
+  {
+    path: '/assessment',
+    name: 'assessment',
+    component: AssessmentScreen,
+    beforeEnter: () =>
+      useJourneyStore().person ? true : { name: 'identity', query: { next: 'assessment' } },
+  },
   { path: '/:unknown(.*)*', redirect: { name: 'home' } },
 ];
 

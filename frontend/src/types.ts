@@ -339,6 +339,8 @@ export type ReplayedKind =
   | 'certificate'
   | 'ticket_void'
   | 'declaration_void'
+  | 'registration'
+  | 'assessment'
   | 'request';
 
 export interface ReplayedOutcome {
@@ -405,4 +407,124 @@ export interface VoidDeclarationRequest {
   declaration_id: string;
   /** 1 to 200 characters, in the payer's words. */
   reason: string;
+}
+
+// The steps before payment: registration (参保登记), insured information (参保信息查询) and
+// assessment (核定) with its transmission (传输) wait.
+
+/** Assessed months before the current month that are not paid (欠费). */
+export interface Arrear {
+  payable_id: string;
+  item: InsuranceItem;
+  period_start: YearMonth;
+  period_end: YearMonth;
+  /** The months of the period before the current month. */
+  months: number;
+  base: Money;
+  /** A declaration of it waits for payment. */
+  declared: boolean;
+}
+
+export interface InsuredInfo {
+  insured: boolean;
+  items: InsuranceItem[];
+  /** 经办机构 */
+  agency?: string;
+  insured_since?: YearMonth;
+  /** The latest month covered by a paid contribution. */
+  paid_through?: YearMonth;
+  arrears: Arrear[];
+  arrears_months: number;
+}
+
+export interface RegisterRequest {
+  /** The first insured month; the current month when absent. */
+  since_month?: YearMonth;
+}
+
+export type PeriodType = 'monthly' | 'quarterly' | 'yearly';
+
+export interface ItemOption {
+  item: InsuranceItem;
+  rate: string;
+  personal_share: string;
+  status: PolicyStatus;
+}
+
+export interface PeriodTypeOption {
+  period_type: PeriodType;
+  /** Oldest first; the last one holds the current month. */
+  start_months: YearMonth[];
+}
+
+export interface AssessmentOptions {
+  current_month: YearMonth;
+  items: ItemOption[];
+  period_types: PeriodTypeOption[];
+  back_payment_allowed: boolean;
+}
+
+export interface QuoteRequest {
+  items: InsuranceItem[];
+  period_type: PeriodType;
+  start_month: YearMonth;
+  base?: Money;
+  /** A grade's share of the average wage, e.g. `"0.60"`. */
+  grade?: string;
+}
+
+export interface Grade {
+  share: string;
+  base: Money;
+}
+
+export interface QuoteLine {
+  item: InsuranceItem;
+  rate: string;
+  monthly_amount: Money;
+  amount: Money;
+  personal: Money;
+  pooled: Money;
+  policy_status: PolicyStatus;
+}
+
+/** The price of a choice from the app's policy table (the gateway's assessment counts). */
+export interface AssessmentQuote {
+  period_start: YearMonth;
+  period_end: YearMonth;
+  months: number;
+  base_min: Money;
+  base_max: Money;
+  grades: Grade[];
+  range_status: PolicyStatus;
+  base: Money | null;
+  /** `base_out_of_range` or `validation_failed`; no lines then. */
+  base_refusal: string | null;
+  lines: QuoteLine[];
+  monthly_total: Money;
+  total: Money;
+  policy_status: PolicyStatus;
+}
+
+export type NewAssessment = QuoteRequest;
+
+export type AssessmentStatus = 'assessed' | 'transmitting' | 'payable';
+
+/** An assessment and the seconds its transmission still takes (by the gateway's clock). */
+export interface AssessmentProgress {
+  id: string;
+  status: AssessmentStatus;
+  period_type: PeriodType;
+  period_start: YearMonth;
+  period_end: YearMonth;
+  base: Money;
+  items: Payable[];
+  total: Money;
+  assessed_at: string;
+  ready_at: string;
+  seconds_left: number;
+}
+
+export interface AssessmentRequest {
+  assessment_id: string;
 }

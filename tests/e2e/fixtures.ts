@@ -61,5 +61,29 @@ export const MA_FUHAI: TestPerson = {
 /** What the sandbox assesses for MA_FUHAI on SANDBOX_DATE: the second quarter of 2025. */
 export const MA_FUHAI_PAYABLE = { periodStart: '2025-04', periodEnd: '2025-06' } as const;
 
+/**
+ * 张晓梅: 640104 (银川市兴庆区), born 1990-03-15, sequence 004 (female), check character 9.
+ * In the population register but not insured: the registration → assessment journey.
+ */
+export const ZHANG_XIAOMEI: TestPerson = {
+  name: '张晓梅',
+  idType: 'resident_id_card',
+  idNumber: '640104199003150049',
+};
+
+/** What the assessment journey chooses for ZHANG_XIAOMEI: 2025-06 at the 100 % grade. */
+export const ZHANG_XIAOMEI_ASSESSMENT = {
+  period: '2025-06',
+  lowestMonthly: '991.00',
+  grade: '1.00',
+  base: '8258.00',
+  amount: '1651.60',
+} as const;
+
 /** Every fictional person whose details must never reach a log. */
-export const ALL_PEOPLE: readonly TestPerson[] = [MA_XIAOYAN, WANG_JIANGUO, MA_FUHAI];
+export const ALL_PEOPLE: readonly TestPerson[] = [
+  MA_XIAOYAN,
+  WANG_JIANGUO,
+  MA_FUHAI,
+  ZHANG_XIAOMEI,
+];

@@ -74,6 +74,7 @@ export const config: WebdriverIO.Config = {
   // its own, with a tauri-driver (and app process) of its own.
   specs: [
     './specs/payment-package.e2e.ts',
+    './specs/registration-assessment.e2e.ts',
     // 缴款异常处理 and 申报作废, each with a sandbox person of its own.
     './specs/exception-handling.e2e.ts',
     './specs/declaration-void.e2e.ts',

@@ -1,5 +1,6 @@
 //! Typed calls of protocol v1, one per endpoint the app uses.
 
+use shebao_core::wire::{Assessment, InsuredInfo, NewAssessment, NewRegistration};
 use shebao_core::wire::{
     Captcha, ConfirmIdentity, Declaration, DeclarationList, DeclarationStatus, DeviceRevoked,
     IdentityConfirmed, NewCaptcha, NewCertificate, NewDeclaration, NewPaymentAttempt,
@@ -11,6 +12,11 @@ use crate::{Client, ClientError, new_idempotency_key};
 
 /// Longest a single long-poll of an order waits on the gateway, in seconds.
 pub const ORDER_WAIT_SECONDS: u32 = 25;
+
+/// Where 参保登记 + 缴费登记 is posted (the app journals it under this target).
+pub const REGISTRATIONS: &str = "/v1/registrations";
+/// Where 核定 is posted (the app journals it under this target).
+pub const ASSESSMENTS: &str = "/v1/assessments";
 
 impl Client {
     pub async fn new_captcha(&self) -> Result<Captcha, ClientError> {
@@ -208,5 +214,54 @@ impl Client {
             Some(identity_token),
         )
         .await
+    }
+
+    // The steps before payment: registration, the insured-information query, assessment.
+
+    /// 参保登记 + 缴费登记 of the token's person; `already_insured` when they are.
+    pub async fn register(
+        &self,
+        identity_token: &str,
+        registration: &NewRegistration,
+        idempotency_key: &str,
+    ) -> Result<InsuredInfo, ClientError> {
+        self.post(
+            REGISTRATIONS,
+            registration,
+            Some(idempotency_key),
+            Some(identity_token),
+        )
+        .await
+    }
+
+    /// 参保信息查询: status, items, agency, since, paid through and arrears.
+    pub async fn insured_info(&self, identity_token: &str) -> Result<InsuredInfo, ClientError> {
+        self.get("/v1/insured-info", Some(identity_token)).await
+    }
+
+    /// 核定: the assessment, in transmission (传输) until its `ready_at`.
+    pub async fn create_assessment(
+        &self,
+        identity_token: &str,
+        assessment: &NewAssessment,
+        idempotency_key: &str,
+    ) -> Result<Assessment, ClientError> {
+        self.post(
+            ASSESSMENTS,
+            assessment,
+            Some(idempotency_key),
+            Some(identity_token),
+        )
+        .await
+    }
+
+    /// One of the person's assessments with its transmission status.
+    pub async fn assessment(
+        &self,
+        identity_token: &str,
+        assessment_id: &str,
+    ) -> Result<Assessment, ClientError> {
+        let target = format!("{ASSESSMENTS}/{assessment_id}");
+        self.get(&target, Some(identity_token)).await
     }
 }

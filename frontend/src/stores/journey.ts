@@ -44,6 +44,11 @@ export const useJourneyStore = defineStore('journey', () => {
     }
   }
 
+  /** The person was registered (参保登记): the payables screen stops saying they are not. */
+  function registered() {
+    if (person.value) person.value = { ...person.value, insured: true };
+  }
+
   return {
     appInfo,
     person,
@@ -55,5 +60,6 @@ export const useJourneyStore = defineStore('journey', () => {
     paymentStarted,
     paid,
     ticketVoided,
+    registered,
   };
 });

@@ -18,6 +18,8 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// A fictional insured person of the sandbox with a 2025-06 pension payable.
 pub const MA_XIAOYAN: (&str, &str) = ("马小燕", "640104199003150022");
+/// A fictional person of the sandbox who is in the population register but not insured.
+pub const ZHANG_XIAOMEI: (&str, &str) = ("张晓梅", "640104199003150049");
 
 pub struct Sandbox {
     pub gateway: RunningGateway,
@@ -63,13 +65,18 @@ impl Sandbox {
 
     /// Confirms 马小燕 through `client` and answers her identity token.
     pub async fn confirm(&self, client: &Client) -> String {
+        self.confirm_as(client, MA_XIAOYAN).await
+    }
+
+    /// Confirms a sandbox person (name, resident ID number) and answers their identity token.
+    pub async fn confirm_as(&self, client: &Client, (name, id_number): (&str, &str)) -> String {
         let captcha = client.new_captcha().await.unwrap();
         let answer = self.captcha_answer(&captcha.captcha_id).await;
         let confirmed = client
             .confirm_identity(&ConfirmIdentity {
-                name: MA_XIAOYAN.0.into(),
+                name: name.into(),
                 id_type: IdType::ResidentIdCard,
-                id_number: MA_XIAOYAN.1.into(),
+                id_number: id_number.into(),
                 captcha_id: captcha.captcha_id,
                 captcha_answer: answer,
             })
