@@ -99,7 +99,10 @@ pub struct GatewayConfig {
 pub const DEFAULT_RECOVERY_INTERVAL: Duration = Duration::from_secs(30);
 
 /// Faults the simulated channels can be told to show, to exercise the gateway's recovery.
-/// All off by default.
+/// All off by default. Each fault that is on applies to every channel order unless its
+/// [`FaultShares`] entry says otherwise: then a draw seeded by [`SandboxFaults::seed`] and the
+/// order picks the orders it applies to, so that faults that exclude each other on one order
+/// (a lost and a duplicated notification) can both be on at once.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SandboxFaults {
@@ -114,11 +117,119 @@ pub struct SandboxFaults {
     /// Closing a channel order is acknowledged but the cashier still takes the money: a
     /// payment can land after its order was voided.
     pub pay_after_void: bool,
+    /// The percentage of channel orders each fault applies to; 100 (every order) unless given.
+    pub share: FaultShares,
+    /// Seeds the draw that picks the orders of a fault with a share below 100. Unset: a random
+    /// seed at each start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+/// One of the [`SandboxFaults`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    LoseNotifications,
+    DuplicateNotifications,
+    LateNotification,
+    QueryTimeouts,
+    PayAfterVoid,
+}
+
+impl Fault {
+    fn name(self) -> &'static str {
+        match self {
+            Self::LoseNotifications => "lose_notifications",
+            Self::DuplicateNotifications => "duplicate_notifications",
+            Self::LateNotification => "late_notification",
+            Self::QueryTimeouts => "query_timeouts",
+            Self::PayAfterVoid => "pay_after_void",
+        }
+    }
+}
+
+/// The percentage (0 to 100) of channel orders each fault applies to, when it is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FaultShares {
+    pub lose_notifications: u8,
+    pub duplicate_notifications: u8,
+    pub late_notification: u8,
+    pub query_timeouts: u8,
+    pub pay_after_void: u8,
+}
+
+impl Default for FaultShares {
+    fn default() -> Self {
+        Self {
+            lose_notifications: 100,
+            duplicate_notifications: 100,
+            late_notification: 100,
+            query_timeouts: 100,
+            pay_after_void: 100,
+        }
+    }
+}
+
+impl FaultShares {
+    fn of(&self, fault: Fault) -> u8 {
+        match fault {
+            Fault::LoseNotifications => self.lose_notifications,
+            Fault::DuplicateNotifications => self.duplicate_notifications,
+            Fault::LateNotification => self.late_notification,
+            Fault::QueryTimeouts => self.query_timeouts,
+            Fault::PayAfterVoid => self.pay_after_void,
+        }
+    }
 }
 
 impl SandboxFaults {
+    /// Whether any fault is on (a share alone turns nothing on).
     pub fn any(&self) -> bool {
-        *self != Self::default()
+        self.lose_notifications
+            || self.duplicate_notifications
+            || self.late_notification_ms > 0
+            || self.query_timeouts > 0
+            || self.pay_after_void
+    }
+
+    fn validate(&self) -> Result<(), GatewayError> {
+        let shares = &self.share;
+        let all = [
+            shares.lose_notifications,
+            shares.duplicate_notifications,
+            shares.late_notification,
+            shares.query_timeouts,
+            shares.pay_after_void,
+        ];
+        if all.iter().any(|share| *share > 100) {
+            return Err(GatewayError::Config(
+                "a sandbox fault's share is a percentage from 0 to 100",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether a fault that is on applies to the channel order of `attempt_id`, drawn with
+    /// `seed`: the same order always draws the same.
+    pub(crate) fn applies(&self, fault: Fault, seed: u64, attempt_id: &str) -> bool {
+        use rand::{Rng, SeedableRng};
+        use sha2::{Digest, Sha256};
+
+        let share = self.share.of(fault);
+        if share >= 100 {
+            return true;
+        }
+        if share == 0 {
+            return false;
+        }
+        let digest = Sha256::new()
+            .chain_update(seed.to_le_bytes())
+            .chain_update(fault.name())
+            .chain_update(attempt_id)
+            .finalize();
+        let mut order_seed = [0u8; 32];
+        order_seed.copy_from_slice(&digest);
+        rand::rngs::StdRng::from_seed(order_seed).gen_range(0..100) < share
     }
 }
 
@@ -251,6 +362,7 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
     if config.sandbox_faults.any() && !config.sandbox {
         return Err(GatewayError::Config("sandbox faults need sandbox mode"));
     }
+    config.sandbox_faults.validate()?;
     if config.recovery_interval.is_zero() {
         return Err(GatewayError::Config(
             "the recovery interval must be longer than zero",

@@ -16,7 +16,9 @@ use tokio::sync::watch;
 use crate::GatewayError;
 use crate::sandbox::cashier::{QueryAnswer, SandboxChannels};
 use crate::state::AppState;
-use crate::store::{AttemptEnd, AttemptRow, ChannelPayment, PaymentOutcome, Store, VoidOrder};
+use crate::store::{
+    AttemptEnd, AttemptRow, ChannelPayment, PaymentOutcome, PaymentSource, Store, VoidOrder,
+};
 
 /// Attempts one pass looks at, at most, of each kind.
 const BATCH: i64 = 200;
@@ -126,6 +128,7 @@ pub async fn resolve(
         } => {
             let outcome = store
                 .apply_channel_payment(&ChannelPayment {
+                    source: PaymentSource::Query,
                     channel: attempt.channel,
                     channel_txn_id: &channel_txn_id,
                     attempt_id: &attempt.id,

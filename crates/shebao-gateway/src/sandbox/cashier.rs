@@ -20,6 +20,7 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use ed25519_dalek::SigningKey;
+use rand::RngCore;
 use rand::rngs::OsRng;
 use serde::Deserialize;
 use shebao_core::Amount;
@@ -34,7 +35,7 @@ use crate::html::escape;
 use crate::ids;
 use crate::state::AppState;
 use crate::store::{SandboxOrder, SandboxOrderStatus, Store};
-use crate::{GatewayError, SandboxFaults};
+use crate::{Fault, GatewayError, SandboxFaults};
 
 const MERCHANT: &str = "国家税务总局宁夏回族自治区税务局";
 /// The sandbox's test card, pre-filled on the cashier page.
@@ -174,6 +175,8 @@ pub struct SandboxChannels {
     origin: String,
     http: reqwest::Client,
     faults: SandboxFaults,
+    /// The seed of the draw that picks the orders a fault with a share applies to.
+    seed: u64,
 }
 
 impl SandboxChannels {
@@ -199,6 +202,7 @@ impl SandboxChannels {
             .no_proxy()
             .timeout(Duration::from_secs(10))
             .build()?;
+        let seed = faults.seed.unwrap_or_else(|| OsRng.next_u64());
         Ok(Self {
             store: store.clone(),
             keys,
@@ -206,7 +210,21 @@ impl SandboxChannels {
             origin: origin.to_owned(),
             http,
             faults,
+            seed,
         })
+    }
+
+    /// Whether `fault` applies to the channel order of `attempt_id` (the fault is on, and the
+    /// order is among its share).
+    fn faulty(&self, fault: Fault, attempt_id: &str) -> bool {
+        let on = match fault {
+            Fault::LoseNotifications => self.faults.lose_notifications,
+            Fault::DuplicateNotifications => self.faults.duplicate_notifications,
+            Fault::LateNotification => self.faults.late_notification_ms > 0,
+            Fault::QueryTimeouts => self.faults.query_timeouts > 0,
+            Fault::PayAfterVoid => self.faults.pay_after_void,
+        };
+        on && self.faults.applies(fault, self.seed, attempt_id)
     }
 
     /// The cashier page of an attempt, for paying in a browser on this device.
@@ -255,7 +273,9 @@ impl SandboxChannels {
         if asked == 0 {
             return Ok(QueryAnswer::Unknown);
         }
-        if asked <= i64::from(self.faults.query_timeouts) {
+        if asked <= i64::from(self.faults.query_timeouts)
+            && self.faulty(Fault::QueryTimeouts, attempt_id)
+        {
             tracing::info!(%attempt_id, "sandbox fault: the channel query times out");
             return Ok(QueryAnswer::TimedOut);
         }
@@ -282,11 +302,12 @@ impl SandboxChannels {
     /// The channel's close API: an open order can no longer be paid. With the
     /// `pay_after_void` fault the close is acknowledged but the cashier still takes money.
     pub async fn close(&self, attempt_id: &str) -> Result<(), sqlx::Error> {
-        if self.faults.pay_after_void {
+        let keep_payable = self.faulty(Fault::PayAfterVoid, attempt_id);
+        if keep_payable {
             tracing::info!(%attempt_id, "sandbox fault: the close is acknowledged, not done");
         }
         self.store
-            .close_sandbox_order(attempt_id, self.faults.pay_after_void, self.clock.now())
+            .close_sandbox_order(attempt_id, keep_payable, self.clock.now())
             .await
     }
 
@@ -302,14 +323,14 @@ impl SandboxChannels {
     /// Sends the notification until the gateway accepts it or the tries run out; the faults
     /// may delay it, send it twice or lose it.
     async fn notify(self, channel: Channel, attempt_id: String, body: Vec<u8>) {
-        if self.faults.lose_notifications {
+        if self.faulty(Fault::LoseNotifications, &attempt_id) {
             tracing::info!(%attempt_id, "sandbox fault: the payment notification is lost");
             return;
         }
-        if self.faults.late_notification_ms > 0 {
+        if self.faulty(Fault::LateNotification, &attempt_id) {
             tokio::time::sleep(Duration::from_millis(self.faults.late_notification_ms)).await;
         }
-        let copies = if self.faults.duplicate_notifications {
+        let copies = if self.faulty(Fault::DuplicateNotifications, &attempt_id) {
             2
         } else {
             1
