@@ -127,7 +127,7 @@ pub struct SandboxFaults {
 
 /// One of the [`SandboxFaults`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
+pub(crate) enum Fault {
     LoseNotifications,
     DuplicateNotifications,
     LateNotification,
