@@ -119,8 +119,8 @@ pub struct SandboxFaults {
     pub pay_after_void: bool,
     /// The percentage of channel orders each fault applies to; 100 (every order) unless given.
     pub share: FaultShares,
-    /// Seeds the draw that picks the orders of a fault with a share below 100. Unset: a random
-    /// seed at each start.
+    /// Seeds the stream each new channel order draws from, which decides the faults with a
+    /// share below 100 it shows. Unset: a random seed at each start.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
 }
@@ -136,13 +136,14 @@ pub(crate) enum Fault {
 }
 
 impl Fault {
-    fn name(self) -> &'static str {
+    /// Mixed into an order's draw, so that the faults pick their orders independently.
+    fn salt(self) -> u64 {
         match self {
-            Self::LoseNotifications => "lose_notifications",
-            Self::DuplicateNotifications => "duplicate_notifications",
-            Self::LateNotification => "late_notification",
-            Self::QueryTimeouts => "query_timeouts",
-            Self::PayAfterVoid => "pay_after_void",
+            Self::LoseNotifications => 0x9e37_79b9_7f4a_7c15,
+            Self::DuplicateNotifications => 0xbf58_476d_1ce4_e5b9,
+            Self::LateNotification => 0x94d0_49bb_1331_11eb,
+            Self::QueryTimeouts => 0x2545_f491_4f6c_dd1d,
+            Self::PayAfterVoid => 0x6a09_e667_f3bc_c908,
         }
     }
 }
@@ -209,11 +210,10 @@ impl SandboxFaults {
         Ok(())
     }
 
-    /// Whether a fault that is on applies to the channel order of `attempt_id`, drawn with
-    /// `seed`: the same order always draws the same.
-    pub(crate) fn applies(&self, fault: Fault, seed: u64, attempt_id: &str) -> bool {
+    /// Whether a fault that is on applies to a channel order with `draw`, its number from the
+    /// stream seeded by [`SandboxFaults::seed`]; each fault looks at the draw its own way.
+    pub(crate) fn applies(&self, fault: Fault, draw: u64) -> bool {
         use rand::{Rng, SeedableRng};
-        use sha2::{Digest, Sha256};
 
         let share = self.share.of(fault);
         if share >= 100 {
@@ -222,14 +222,7 @@ impl SandboxFaults {
         if share == 0 {
             return false;
         }
-        let digest = Sha256::new()
-            .chain_update(seed.to_le_bytes())
-            .chain_update(fault.name())
-            .chain_update(attempt_id)
-            .finalize();
-        let mut order_seed = [0u8; 32];
-        order_seed.copy_from_slice(&digest);
-        rand::rngs::StdRng::from_seed(order_seed).gen_range(0..100) < share
+        rand::rngs::StdRng::seed_from_u64(draw ^ fault.salt()).gen_range(0..100) < share
     }
 }
 

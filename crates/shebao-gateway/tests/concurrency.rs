@@ -55,11 +55,11 @@ fn faults() -> SandboxFaults {
         query_timeouts: 2,
         pay_after_void: true,
         share: FaultShares {
-            lose_notifications: 30,
-            duplicate_notifications: 40,
+            lose_notifications: 35,
+            duplicate_notifications: 50,
             late_notification: 60,
-            query_timeouts: 30,
-            pay_after_void: 70,
+            query_timeouts: 40,
+            pay_after_void: 80,
         },
         seed: Some(SEED),
     }

@@ -1,4 +1,4 @@
--- How the gateway learned of each channel payment, version 7 of the schema (postgres): the twin of
+-- How the gateway learned of each channel payment, and which faults a sandbox order shows, version 7 of the schema (postgres): the twin of
 -- `../sqlite/0007_payment_sources.sql`. Same conventions as 0001.
 
 -- `found_by`: `notification` (the channel's notification came first) or `query` (the
@@ -7,3 +7,7 @@
 -- the channel never notified it).
 ALTER TABLE channel_notifications ADD COLUMN found_by TEXT NOT NULL DEFAULT 'notification';
 ALTER TABLE channel_notifications ADD COLUMN deliveries BIGINT NOT NULL DEFAULT 1;
+
+-- The simulated channels' books (sandbox mode only): the draw from the seeded fault stream
+-- that decides which faults with a share apply to the order.
+ALTER TABLE sandbox_channel_orders ADD COLUMN fault_draw BIGINT NOT NULL DEFAULT 0;
