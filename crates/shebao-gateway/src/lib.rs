@@ -566,3 +566,73 @@ async fn janitor(state: AppState, mut stopped: watch::Receiver<bool>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use figment::Figment;
+    use figment::providers::{Format, Toml};
+    use rand::rngs::StdRng;
+    use rand::{RngCore, SeedableRng};
+
+    use super::*;
+
+    fn faults(toml: &str) -> SandboxFaults {
+        Figment::from(Toml::string(toml)).extract().unwrap()
+    }
+
+    #[test]
+    fn should_read_faults_without_shares_as_applying_to_every_order() {
+        let read = faults("lose_notifications = true\nquery_timeouts = 2\n");
+        assert!(read.lose_notifications);
+        assert_eq!(read.query_timeouts, 2);
+        assert_eq!(read.share, FaultShares::default());
+        assert_eq!(read.seed, None);
+        assert!(read.validate().is_ok());
+        for draw in [0, 1, u64::MAX] {
+            assert!(read.applies(Fault::LoseNotifications, draw));
+        }
+    }
+
+    #[test]
+    fn should_apply_a_fault_to_its_share_of_orders() {
+        let read = faults(
+            "lose_notifications = true\nduplicate_notifications = true\nseed = 7\n\
+             [share]\nlose_notifications = 30\nduplicate_notifications = 0\n",
+        );
+        assert_eq!(read.seed, Some(7));
+        assert_eq!(read.share.pay_after_void, 100);
+        let mut stream = StdRng::seed_from_u64(7);
+        let draws: Vec<u64> = (0..2000).map(|_| stream.next_u64()).collect();
+        let lost = draws
+            .iter()
+            .filter(|draw| read.applies(Fault::LoseNotifications, **draw))
+            .count();
+        assert!((480..720).contains(&lost), "{lost} of 2000");
+        assert!(
+            draws
+                .iter()
+                .all(|draw| !read.applies(Fault::DuplicateNotifications, *draw))
+        );
+        // The same draw always decides the same.
+        assert_eq!(
+            read.applies(Fault::LoseNotifications, draws[0]),
+            read.applies(Fault::LoseNotifications, draws[0])
+        );
+    }
+
+    #[test]
+    fn should_refuse_a_share_above_100_percent_and_unknown_keys() {
+        assert!(faults("[share]\nquery_timeouts = 101\n").validate().is_err());
+        let unknown: Result<SandboxFaults, _> =
+            Figment::from(Toml::string("[share]\nlose = 10\n")).extract();
+        assert!(unknown.is_err());
+    }
+
+    #[test]
+    fn should_count_a_share_alone_as_no_fault() {
+        assert!(!faults("[share]\nlose_notifications = 10\n").any());
+        assert!(faults("late_notification_ms = 5\n").any());
+    }
+}
