@@ -624,7 +624,11 @@ mod tests {
 
     #[test]
     fn should_refuse_a_share_above_100_percent_and_unknown_keys() {
-        assert!(faults("[share]\nquery_timeouts = 101\n").validate().is_err());
+        assert!(
+            faults("[share]\nquery_timeouts = 101\n")
+                .validate()
+                .is_err()
+        );
         let unknown: Result<SandboxFaults, _> =
             Figment::from(Toml::string("[share]\nlose = 10\n")).extract();
         assert!(unknown.is_err());

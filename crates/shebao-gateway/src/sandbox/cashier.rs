@@ -272,10 +272,10 @@ impl SandboxChannels {
             channel_txn_id: None,
             paid_at: None,
             closed_at: None,
-            fault_draw: self
-                .draws
-                .lock()
-                .map_or_else(|poisoned| poisoned.into_inner().next_u64(), |mut rng| rng.next_u64()),
+            fault_draw: self.draws.lock().map_or_else(
+                |poisoned| poisoned.into_inner().next_u64(),
+                |mut rng| rng.next_u64(),
+            ),
         };
         self.store.open_sandbox_order(&order, now).await
     }
@@ -356,11 +356,7 @@ impl SandboxChannels {
         if late {
             tokio::time::sleep(Duration::from_millis(self.faults.late_notification_ms)).await;
         }
-        let copies = if twice {
-            2
-        } else {
-            1
-        };
+        let copies = if twice { 2 } else { 1 };
         for _ in 0..copies {
             if !self.deliver(channel, &attempt_id, &body).await {
                 tracing::error!(%attempt_id, "gave up delivering the payment notification");
