@@ -332,9 +332,13 @@ async fn run(backend: Backend) {
     }
     let recovering = {
         let gw = gw.clone();
+        // Like the background job, a pass that fails (SQLite busy under this load) is logged
+        // and the next one tries again; the final passes below must not fail.
         tokio::spawn(async move {
             loop {
-                gw.recover().await;
+                if let Err(error) = gw.try_recover().await {
+                    eprintln!("a recovery pass beside the clients failed: {error}");
+                }
                 tokio::time::sleep(Duration::from_millis(150)).await;
             }
         })
@@ -387,8 +391,12 @@ async fn run(backend: Backend) {
         "SELECT COUNT(*) FROM sandbox_channel_orders WHERE channel_txn_id IS NOT NULL",
     )
     .await;
+    let backend = match backend {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres(_) => "PostgreSQL",
+    };
     eprintln!(
-        "{backend:?}: {} clients, {} requests ({} orders, {} attempts, {} cashier, {} voids, {} retries); \
+        "{backend}: {} clients, {} requests ({} orders, {} attempts, {} cashier, {} voids, {} retries); \
          {orders} orders, {attempts} attempts, {taken} channel payments; {passes} final recovery passes; \
          faults fired: {fired:?}; clients {clients_done:?}, all {:?}",
         PAYERS.len() * CLIENTS_PER_PAYER,

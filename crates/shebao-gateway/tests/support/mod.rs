@@ -757,12 +757,17 @@ impl TestGateway {
 
     /// One pass of the gateway's recovery job, now.
     pub async fn recover(&self) -> RecoveryReport {
+        self.try_recover().await.unwrap()
+    }
+
+    /// One pass of the recovery job, which may fail as the background job's may (it logs the
+    /// failure and tries again on its next pass).
+    pub async fn try_recover(&self) -> Result<RecoveryReport, shebao_gateway::GatewayError> {
         self.gateway
             .as_ref()
             .expect("recovery runs in a gateway this harness started")
             .recover_now()
             .await
-            .unwrap()
     }
 
     /// A connection to the gateway's database, for checks the API doesn't expose.
