@@ -100,7 +100,10 @@ pub struct GatewayConfig {
 pub const DEFAULT_RECOVERY_INTERVAL: Duration = Duration::from_secs(30);
 
 /// Faults the simulated channels can be told to show, to exercise the gateway's recovery.
-/// All off by default.
+/// All off by default. Each fault that is on applies to every channel order unless its
+/// [`FaultShares`] entry says otherwise: then a draw seeded by [`SandboxFaults::seed`] and the
+/// order picks the orders it applies to, so that faults that exclude each other on one order
+/// (a lost and a duplicated notification) can both be on at once.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SandboxFaults {
@@ -115,11 +118,112 @@ pub struct SandboxFaults {
     /// Closing a channel order is acknowledged but the cashier still takes the money: a
     /// payment can land after its order was voided.
     pub pay_after_void: bool,
+    /// The percentage of channel orders each fault applies to; 100 (every order) unless given.
+    pub share: FaultShares,
+    /// Seeds the stream each new channel order draws from, which decides the faults with a
+    /// share below 100 it shows. Unset: a random seed at each start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
+/// One of the [`SandboxFaults`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fault {
+    LoseNotifications,
+    DuplicateNotifications,
+    LateNotification,
+    QueryTimeouts,
+    PayAfterVoid,
+}
+
+impl Fault {
+    /// Mixed into an order's draw, so that the faults pick their orders independently.
+    fn salt(self) -> u64 {
+        match self {
+            Self::LoseNotifications => 0x9e37_79b9_7f4a_7c15,
+            Self::DuplicateNotifications => 0xbf58_476d_1ce4_e5b9,
+            Self::LateNotification => 0x94d0_49bb_1331_11eb,
+            Self::QueryTimeouts => 0x2545_f491_4f6c_dd1d,
+            Self::PayAfterVoid => 0x6a09_e667_f3bc_c908,
+        }
+    }
+}
+
+/// The percentage (0 to 100) of channel orders each fault applies to, when it is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FaultShares {
+    pub lose_notifications: u8,
+    pub duplicate_notifications: u8,
+    pub late_notification: u8,
+    pub query_timeouts: u8,
+    pub pay_after_void: u8,
+}
+
+impl Default for FaultShares {
+    fn default() -> Self {
+        Self {
+            lose_notifications: 100,
+            duplicate_notifications: 100,
+            late_notification: 100,
+            query_timeouts: 100,
+            pay_after_void: 100,
+        }
+    }
+}
+
+impl FaultShares {
+    fn of(&self, fault: Fault) -> u8 {
+        match fault {
+            Fault::LoseNotifications => self.lose_notifications,
+            Fault::DuplicateNotifications => self.duplicate_notifications,
+            Fault::LateNotification => self.late_notification,
+            Fault::QueryTimeouts => self.query_timeouts,
+            Fault::PayAfterVoid => self.pay_after_void,
+        }
+    }
 }
 
 impl SandboxFaults {
+    /// Whether any fault is on (a share alone turns nothing on).
     pub fn any(&self) -> bool {
-        *self != Self::default()
+        self.lose_notifications
+            || self.duplicate_notifications
+            || self.late_notification_ms > 0
+            || self.query_timeouts > 0
+            || self.pay_after_void
+    }
+
+    fn validate(&self) -> Result<(), GatewayError> {
+        let shares = &self.share;
+        let all = [
+            shares.lose_notifications,
+            shares.duplicate_notifications,
+            shares.late_notification,
+            shares.query_timeouts,
+            shares.pay_after_void,
+        ];
+        if all.iter().any(|share| *share > 100) {
+            return Err(GatewayError::Config(
+                "a sandbox fault's share is a percentage from 0 to 100",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether a fault that is on applies to a channel order with `draw`, its number from the
+    /// stream seeded by [`SandboxFaults::seed`]; each fault looks at the draw its own way.
+    pub(crate) fn applies(&self, fault: Fault, draw: u64) -> bool {
+        use rand::{Rng, SeedableRng};
+
+        let share = self.share.of(fault);
+        if share >= 100 {
+            return true;
+        }
+        if share == 0 {
+            return false;
+        }
+        rand::rngs::StdRng::seed_from_u64(draw ^ fault.salt()).gen_range(0..100) < share
     }
 }
 
@@ -252,6 +356,7 @@ pub async fn start(config: GatewayConfig) -> Result<RunningGateway, GatewayError
     if config.sandbox_faults.any() && !config.sandbox {
         return Err(GatewayError::Config("sandbox faults need sandbox mode"));
     }
+    config.sandbox_faults.validate()?;
     if config.recovery_interval.is_zero() {
         return Err(GatewayError::Config(
             "the recovery interval must be longer than zero",
@@ -462,5 +567,79 @@ async fn janitor(state: AppState, mut stopped: watch::Receiver<bool>) {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}
             _ = stopped.wait_for(|stop| *stop) => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use figment::Figment;
+    use figment::providers::{Format, Toml};
+    use rand::rngs::StdRng;
+    use rand::{RngCore, SeedableRng};
+
+    use super::*;
+
+    fn faults(toml: &str) -> SandboxFaults {
+        Figment::from(Toml::string(toml)).extract().unwrap()
+    }
+
+    #[test]
+    fn should_read_faults_without_shares_as_applying_to_every_order() {
+        let read = faults("lose_notifications = true\nquery_timeouts = 2\n");
+        assert!(read.lose_notifications);
+        assert_eq!(read.query_timeouts, 2);
+        assert_eq!(read.share, FaultShares::default());
+        assert_eq!(read.seed, None);
+        assert!(read.validate().is_ok());
+        for draw in [0, 1, u64::MAX] {
+            assert!(read.applies(Fault::LoseNotifications, draw));
+        }
+    }
+
+    #[test]
+    fn should_apply_a_fault_to_its_share_of_orders() {
+        let read = faults(
+            "lose_notifications = true\nduplicate_notifications = true\nseed = 7\n\
+             [share]\nlose_notifications = 30\nduplicate_notifications = 0\n",
+        );
+        assert_eq!(read.seed, Some(7));
+        assert_eq!(read.share.pay_after_void, 100);
+        let mut stream = StdRng::seed_from_u64(7);
+        let draws: Vec<u64> = (0..2000).map(|_| stream.next_u64()).collect();
+        let lost = draws
+            .iter()
+            .filter(|draw| read.applies(Fault::LoseNotifications, **draw))
+            .count();
+        assert!((480..720).contains(&lost), "{lost} of 2000");
+        assert!(
+            draws
+                .iter()
+                .all(|draw| !read.applies(Fault::DuplicateNotifications, *draw))
+        );
+        // The same draw always decides the same.
+        assert_eq!(
+            read.applies(Fault::LoseNotifications, draws[0]),
+            read.applies(Fault::LoseNotifications, draws[0])
+        );
+    }
+
+    #[test]
+    fn should_refuse_a_share_above_100_percent_and_unknown_keys() {
+        assert!(
+            faults("[share]\nquery_timeouts = 101\n")
+                .validate()
+                .is_err()
+        );
+        let unknown: Result<SandboxFaults, _> =
+            Figment::from(Toml::string("[share]\nlose = 10\n")).extract();
+        assert!(unknown.is_err());
+    }
+
+    #[test]
+    fn should_count_a_share_alone_as_no_fault() {
+        assert!(!faults("[share]\nlose_notifications = 10\n").any());
+        assert!(faults("late_notification_ms = 5\n").any());
     }
 }

@@ -4,7 +4,9 @@
 //! applies what it answers: a payment (channel evidence, the amount checked against the
 //! attempt) pays the order, or is a duplicate when the order was paid or voided already; an
 //! order the channel can no longer be paid on ends the attempt; no answer makes it unknown,
-//! to be asked again next time. Duplicates are refunded through the channel
+//! to be asked again next time. An attempt the gateway closed is asked again until a query
+//! after its link ran out, since a payment can land just after a close (and its notification
+//! can be lost). Duplicates are refunded through the channel
 //! (`succeeded → refund_pending → refunded`). Ticket void and the operator's refund use the
 //! same steps.
 
@@ -16,7 +18,9 @@ use tokio::sync::watch;
 use crate::GatewayError;
 use crate::sandbox::cashier::{QueryAnswer, SandboxChannels};
 use crate::state::AppState;
-use crate::store::{AttemptEnd, AttemptRow, ChannelPayment, PaymentOutcome, Store, VoidOrder};
+use crate::store::{
+    AttemptEnd, AttemptRow, ChannelPayment, PaymentOutcome, PaymentSource, Store, VoidOrder,
+};
 
 /// Attempts one pass looks at, at most, of each kind.
 const BATCH: i64 = 200;
@@ -36,6 +40,8 @@ pub struct RecoveryReport {
     pub unanswered: usize,
     /// Refunds the channel confirmed.
     pub refunded: usize,
+    /// Closed attempts asked again whether a payment landed after all.
+    pub rechecked: usize,
 }
 
 /// The background job: a pass every `interval` until the gateway stops.
@@ -58,7 +64,8 @@ pub async fn job(state: AppState, interval: Duration, mut stopped: watch::Receiv
     }
 }
 
-/// One pass: every attempt without an outcome is queried, every refund due is asked for.
+/// One pass: every attempt without an outcome is queried, and every closed one that might
+/// still have been paid; every refund due is asked for.
 pub async fn run_once(state: &AppState) -> Result<RecoveryReport, GatewayError> {
     let mut report = RecoveryReport::default();
     let Some(channels) = state.channels.as_ref() else {
@@ -78,6 +85,15 @@ pub async fn run_once(state: &AppState) -> Result<RecoveryReport, GatewayError> 
             Resolution::Ended => report.ended += 1,
             Resolution::Unanswered => report.unanswered += 1,
             Resolution::Open => {}
+        }
+    }
+    // A payment that landed after the close, whose notification never came.
+    for attempt in store.closed_attempts_to_recheck(BATCH).await? {
+        report.rechecked += 1;
+        match resolve(state, channels, &attempt).await? {
+            Resolution::Paid => report.paid += 1,
+            Resolution::Duplicate => report.duplicates += 1,
+            Resolution::Ended | Resolution::Open | Resolution::Unanswered => {}
         }
     }
     for attempt in store.refunds_due(BATCH).await? {
@@ -117,6 +133,18 @@ pub async fn resolve(
     let store = &state.store;
     let now = state.clock.now();
     let answer = channels.query(&attempt.id).await?;
+    if attempt.status == AttemptStatus::Closed {
+        // Only a payment changes an attempt that was closed; a query without an answer does
+        // not count as asked.
+        match answer {
+            QueryAnswer::Paid { .. } => {}
+            QueryAnswer::TimedOut => return Ok(Resolution::Unanswered),
+            _ => {
+                store.mark_queried(&attempt.id, now).await?;
+                return Ok(Resolution::Ended);
+            }
+        }
+    }
     store.mark_queried(&attempt.id, now).await?;
     Ok(match answer {
         QueryAnswer::Paid {
@@ -126,6 +154,7 @@ pub async fn resolve(
         } => {
             let outcome = store
                 .apply_channel_payment(&ChannelPayment {
+                    source: PaymentSource::Query,
                     channel: attempt.channel,
                     channel_txn_id: &channel_txn_id,
                     attempt_id: &attempt.id,

@@ -224,6 +224,10 @@ async fn should_register_assess_transmit_declare_void_and_declare_again(backend:
     .await;
     assert_eq!(twice.status, 409, "{}", twice.text());
     assert_eq!(twice.code(), "declaration_not_voidable");
+    // A voided declaration is not paid: no payment order opens for it.
+    let refused = gw.create_order(&device, &token, first_id).await;
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    assert_eq!(refused.code(), "declaration_not_payable");
     let declared = get(&gw, &device, &token, "/v1/declarations").await.json();
     assert_eq!(declared["items"], json!([]));
     let listed = get(&gw, &device, &token, "/v1/declarations?status=voided").await;

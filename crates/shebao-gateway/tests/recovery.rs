@@ -239,6 +239,72 @@ async fn should_refund_a_payment_that_lands_after_the_ticket_was_voided(backend:
     reconcile(&pool).await;
 }
 
+on_every_backend!(should_find_and_refund_a_payment_after_a_void_whose_notification_was_lost);
+async fn should_find_and_refund_a_payment_after_a_void_whose_notification_was_lost(
+    backend: Backend,
+) {
+    let gw = faulty(
+        &backend,
+        SandboxFaults {
+            pay_after_void: true,
+            lose_notifications: true,
+            ..SandboxFaults::default()
+        },
+    )
+    .await;
+    let (device, token, _, order, attempt) = attempt(&gw, "alipay").await;
+    let order_id = order["id"].as_str().unwrap();
+    let attempt_id = attempt["id"].as_str().unwrap();
+    let voided = void(
+        &gw,
+        &device,
+        &token,
+        order_id,
+        &uuid::Uuid::new_v4().to_string(),
+    )
+    .await;
+    assert_eq!(voided.json()["status"], "voided", "{}", voided.text());
+
+    // The channel still takes the money and never says so.
+    let (status, _) = gw
+        .pay_on_cashier(attempt["pay_url"].as_str().unwrap())
+        .await;
+    assert_eq!(status, 200);
+    let pool = gw.database().await;
+    assert_eq!(attempt_status(&pool, attempt_id).await, "closed");
+
+    // The recovery job asks about the closed attempt again, finds the payment and gives it back.
+    let report = gw.recover().await;
+    assert_eq!(
+        (report.rechecked, report.duplicates, report.refunded),
+        (1, 1, 0),
+        "{report:?}"
+    );
+    assert_eq!(
+        events(&pool, attempt_id).await,
+        [
+            "pending",
+            "closed",
+            "succeeded",
+            "refund_pending",
+            "refunded"
+        ]
+    );
+    let found_by: (String, i64) = sqlx::query_as(
+        "SELECT found_by, deliveries FROM channel_notifications WHERE attempt_id = $1",
+    )
+    .bind(attempt_id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(found_by, ("query".to_owned(), 0));
+    assert_eq!(
+        gw.wait_order(&device, &token, order_id, 0).await["status"],
+        "voided"
+    );
+    reconcile(&pool).await;
+}
+
 on_every_backend!(should_leave_an_unanswered_query_unknown_until_the_channel_answers);
 async fn should_leave_an_unanswered_query_unknown_until_the_channel_answers(backend: Backend) {
     let gw = faulty(

@@ -15,7 +15,7 @@ use crate::error::ApiError;
 use crate::openapi::Refusal;
 use crate::recovery;
 use crate::state::AppState;
-use crate::store::{ChannelPayment, PaymentOutcome};
+use crate::store::{ChannelPayment, PaymentOutcome, PaymentSource};
 
 /// `{"result": "ok"}`: the channel may stop retrying.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -72,6 +72,7 @@ pub async fn notification(
     let outcome = state
         .store
         .apply_channel_payment(&ChannelPayment {
+            source: PaymentSource::Notification,
             channel,
             channel_txn_id: &notification.channel_txn_id,
             attempt_id: &notification.attempt_id,

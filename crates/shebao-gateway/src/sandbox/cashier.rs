@@ -20,7 +20,10 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use ed25519_dalek::SigningKey;
-use rand::rngs::OsRng;
+use std::sync::{Arc, Mutex};
+
+use rand::rngs::{OsRng, StdRng};
+use rand::{RngCore, SeedableRng};
 use serde::Deserialize;
 use shebao_core::Amount;
 use shebao_core::sign;
@@ -34,7 +37,7 @@ use crate::html::escape;
 use crate::ids;
 use crate::state::AppState;
 use crate::store::{SandboxOrder, SandboxOrderStatus, Store};
-use crate::{GatewayError, SandboxFaults};
+use crate::{Fault, GatewayError, SandboxFaults};
 
 const MERCHANT: &str = "国家税务总局宁夏回族自治区税务局";
 /// The sandbox's test card, pre-filled on the cashier page.
@@ -174,6 +177,8 @@ pub struct SandboxChannels {
     origin: String,
     http: reqwest::Client,
     faults: SandboxFaults,
+    /// The seeded stream each new order draws from: which faults with a share it shows.
+    draws: Arc<Mutex<StdRng>>,
 }
 
 impl SandboxChannels {
@@ -199,6 +204,7 @@ impl SandboxChannels {
             .no_proxy()
             .timeout(Duration::from_secs(10))
             .build()?;
+        let seed = faults.seed.unwrap_or_else(|| OsRng.next_u64());
         Ok(Self {
             store: store.clone(),
             keys,
@@ -206,7 +212,29 @@ impl SandboxChannels {
             origin: origin.to_owned(),
             http,
             faults,
+            draws: Arc::new(Mutex::new(StdRng::seed_from_u64(seed))),
         })
+    }
+
+    /// Whether `fault` applies to the channel order of `attempt_id` (the fault is on, and the
+    /// order's draw puts it among the fault's share).
+    async fn faulty(&self, fault: Fault, attempt_id: &str) -> Result<bool, sqlx::Error> {
+        let on = match fault {
+            Fault::LoseNotifications => self.faults.lose_notifications,
+            Fault::DuplicateNotifications => self.faults.duplicate_notifications,
+            Fault::LateNotification => self.faults.late_notification_ms > 0,
+            Fault::QueryTimeouts => self.faults.query_timeouts > 0,
+            Fault::PayAfterVoid => self.faults.pay_after_void,
+        };
+        if !on {
+            return Ok(false);
+        }
+        let draw = self
+            .store
+            .sandbox_order(attempt_id)
+            .await?
+            .map_or(0, |order| order.fault_draw);
+        Ok(self.faults.applies(fault, draw))
     }
 
     /// The cashier page of an attempt, for paying in a browser on this device.
@@ -244,6 +272,10 @@ impl SandboxChannels {
             channel_txn_id: None,
             paid_at: None,
             closed_at: None,
+            fault_draw: self.draws.lock().map_or_else(
+                |poisoned| poisoned.into_inner().next_u64(),
+                |mut rng| rng.next_u64(),
+            ),
         };
         self.store.open_sandbox_order(&order, now).await
     }
@@ -255,7 +287,9 @@ impl SandboxChannels {
         if asked == 0 {
             return Ok(QueryAnswer::Unknown);
         }
-        if asked <= i64::from(self.faults.query_timeouts) {
+        if asked <= i64::from(self.faults.query_timeouts)
+            && self.faulty(Fault::QueryTimeouts, attempt_id).await?
+        {
             tracing::info!(%attempt_id, "sandbox fault: the channel query times out");
             return Ok(QueryAnswer::TimedOut);
         }
@@ -282,11 +316,12 @@ impl SandboxChannels {
     /// The channel's close API: an open order can no longer be paid. With the
     /// `pay_after_void` fault the close is acknowledged but the cashier still takes money.
     pub async fn close(&self, attempt_id: &str) -> Result<(), sqlx::Error> {
-        if self.faults.pay_after_void {
+        let keep_payable = self.faulty(Fault::PayAfterVoid, attempt_id).await?;
+        if keep_payable {
             tracing::info!(%attempt_id, "sandbox fault: the close is acknowledged, not done");
         }
         self.store
-            .close_sandbox_order(attempt_id, self.faults.pay_after_void, self.clock.now())
+            .close_sandbox_order(attempt_id, keep_payable, self.clock.now())
             .await
     }
 
@@ -302,18 +337,26 @@ impl SandboxChannels {
     /// Sends the notification until the gateway accepts it or the tries run out; the faults
     /// may delay it, send it twice or lose it.
     async fn notify(self, channel: Channel, attempt_id: String, body: Vec<u8>) {
-        if self.faults.lose_notifications {
+        let faulty = |fault| self.faulty(fault, &attempt_id);
+        let (lose, late, twice) = match tokio::try_join!(
+            faulty(Fault::LoseNotifications),
+            faulty(Fault::LateNotification),
+            faulty(Fault::DuplicateNotifications),
+        ) {
+            Ok(faults) => faults,
+            Err(error) => {
+                tracing::error!(%error, "the sandbox channel could not read its order");
+                return;
+            }
+        };
+        if lose {
             tracing::info!(%attempt_id, "sandbox fault: the payment notification is lost");
             return;
         }
-        if self.faults.late_notification_ms > 0 {
+        if late {
             tokio::time::sleep(Duration::from_millis(self.faults.late_notification_ms)).await;
         }
-        let copies = if self.faults.duplicate_notifications {
-            2
-        } else {
-            1
-        };
+        let copies = if twice { 2 } else { 1 };
         for _ in 0..copies {
             if !self.deliver(channel, &attempt_id, &body).await {
                 tracing::error!(%attempt_id, "gave up delivering the payment notification");

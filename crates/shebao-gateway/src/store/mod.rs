@@ -46,7 +46,7 @@ pub use idempotency::{Claim, Fingerprint, StoredResponse};
 pub use keys::StoredKey;
 pub use payments::{
     ChannelPayment, CreateAttempt, CreateOrder, NewAttempt, NewDeclaration, NewOrder, PayableRow,
-    PayableStatus, PaymentOutcome,
+    PayableStatus, PaymentOutcome, PaymentSource,
 };
 pub use process::{
     AssessmentRecord, CreateAssessment, NewAssessmentRows, Registration, VoidOutcome,

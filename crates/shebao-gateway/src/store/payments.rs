@@ -143,8 +143,27 @@ pub enum CreateAttempt {
     InProgress,
 }
 
-/// A payment a channel reports, after its signature was verified.
+/// How the gateway learned of a channel payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentSource {
+    /// The channel's signed notification.
+    Notification,
+    /// The gateway's query of the channel (recovery job, ticket void).
+    Query,
+}
+
+impl PaymentSource {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Notification => "notification",
+            Self::Query => "query",
+        }
+    }
+}
+
+/// A payment a channel reports (its notification's signature verified), or a query found.
 pub struct ChannelPayment<'a> {
+    pub source: PaymentSource,
     pub channel: Channel,
     pub channel_txn_id: &'a str,
     pub attempt_id: &'a str,
@@ -641,7 +660,8 @@ impl Store {
 
     /// Records a verified channel payment, once per channel transaction: the attempt
     /// succeeds, and unless its order was already paid or voided, the order, the declaration
-    /// and its payables become paid, all in one transaction.
+    /// and its payables become paid, all in one transaction. The payment's record keeps how
+    /// the gateway first learned of it and counts the notifications of it.
     pub async fn apply_channel_payment(
         &self,
         payment: &ChannelPayment<'_>,
@@ -649,8 +669,9 @@ impl Store {
         let mut tx = self.write().await?;
         let recorded = sqlx::query(
             "INSERT INTO channel_notifications \
-             (channel, channel_txn_id, attempt_id, amount_fen, paid_at, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, channel_txn_id) DO NOTHING",
+             (channel, channel_txn_id, attempt_id, amount_fen, paid_at, received_at, found_by, \
+             deliveries) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (channel, channel_txn_id) DO NOTHING",
         )
         .bind(payment.channel.as_str())
         .bind(payment.channel_txn_id)
@@ -658,10 +679,23 @@ impl Store {
         .bind(payment.amount.fen())
         .bind(payment.paid_at)
         .bind(payment.now)
+        .bind(payment.source.as_str())
+        .bind(i64::from(payment.source == PaymentSource::Notification))
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if recorded == 0 {
+            if payment.source == PaymentSource::Notification {
+                sqlx::query(
+                    "UPDATE channel_notifications SET deliveries = deliveries + 1 \
+                     WHERE channel = $1 AND channel_txn_id = $2",
+                )
+                .bind(payment.channel.as_str())
+                .bind(payment.channel_txn_id)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+            }
             return Ok(PaymentOutcome::AlreadyRecorded);
         }
 

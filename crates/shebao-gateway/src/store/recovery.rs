@@ -103,6 +103,26 @@ impl Store {
         rows.into_iter().map(AttemptDbRow::into_row).collect()
     }
 
+    /// Attempts the gateway closed whose channel order might still take a payment: not
+    /// asked about since their link ran out. A close is only as good as the channel's word
+    /// (a payment can land just after it); the channel's answer to a query after the expiry
+    /// is final. Oldest first.
+    pub async fn closed_attempts_to_recheck(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<AttemptRow>, sqlx::Error> {
+        let sql = format!(
+            "{ATTEMPT_COLUMNS} WHERE status = 'closed' \
+             AND (queried_at IS NULL OR queried_at <= expires_at) \
+             ORDER BY created_at, id LIMIT $1"
+        );
+        let rows: Vec<AttemptDbRow> = sqlx::query_as(&sql)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(AttemptDbRow::into_row).collect()
+    }
+
     /// Attempts whose money must go back: duplicates not refunded yet, and every refund asked
     /// for but not confirmed by the channel.
     pub async fn refunds_due(&self, limit: i64) -> Result<Vec<AttemptRow>, sqlx::Error> {

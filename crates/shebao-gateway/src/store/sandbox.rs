@@ -55,6 +55,8 @@ pub struct SandboxOrder {
     /// Set when the gateway closed the order; with the `pay_after_void` fault the order is
     /// still open (payable) although its close was acknowledged.
     pub closed_at: Option<i64>,
+    /// The order's draw from the seeded fault stream: which faults with a share it shows.
+    pub fault_draw: u64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -68,6 +70,7 @@ struct SandboxOrderRow {
     channel_txn_id: Option<String>,
     paid_at: Option<i64>,
     closed_at: Option<i64>,
+    fault_draw: i64,
 }
 
 impl Store {
@@ -312,8 +315,8 @@ impl Store {
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO sandbox_channel_orders \
-             (attempt_id, channel, amount_fen, ticket_number, expires_at, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             (attempt_id, channel, amount_fen, ticket_number, expires_at, status, created_at, \
+             fault_draw) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&order.attempt_id)
         .bind(order.channel.as_str())
@@ -322,6 +325,8 @@ impl Store {
         .bind(order.expires_at)
         .bind(to_text(&order.status))
         .bind(now)
+        // The bits as they are: BIGINT is signed.
+        .bind(order.fault_draw as i64)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -333,7 +338,7 @@ impl Store {
     ) -> Result<Option<SandboxOrder>, sqlx::Error> {
         let row: Option<SandboxOrderRow> = sqlx::query_as(
             "SELECT attempt_id, channel, amount_fen, ticket_number, expires_at, status, \
-             channel_txn_id, paid_at, closed_at \
+             channel_txn_id, paid_at, closed_at, fault_draw \
              FROM sandbox_channel_orders WHERE attempt_id = $1",
         )
         .bind(attempt_id)
@@ -350,6 +355,7 @@ impl Store {
                 channel_txn_id: row.channel_txn_id,
                 paid_at: row.paid_at,
                 closed_at: row.closed_at,
+                fault_draw: row.fault_draw as u64,
             })
         })
         .transpose()

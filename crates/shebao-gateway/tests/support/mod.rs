@@ -52,8 +52,28 @@ impl Backend {
 }
 
 /// `on_every_backend!(name)` next to `async fn name(backend: Backend)`: the tests
-/// `name::sqlite` and `name::postgres` run the same body.
+/// `name::sqlite` and `name::postgres` run the same body. `on_every_backend!(name,
+/// multi_thread)` runs them on two worker threads, for tests of concurrency.
 macro_rules! on_every_backend {
+    ($name:ident, multi_thread) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(crate::support::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match crate::support::Backend::postgres() {
+                    Some(backend) => super::$name(backend).await,
+                    None => eprintln!(
+                        "not run on PostgreSQL: {} is not set",
+                        crate::support::POSTGRES_URL_VARIABLE
+                    ),
+                }
+            }
+        }
+    };
     ($name:ident) => {
         mod $name {
             #[tokio::test]
@@ -311,7 +331,7 @@ pub struct Device {
 }
 
 /// A gateway's answer, with the nonce of the request it answers.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Answer {
     pub status: u16,
     pub headers: HeaderMap,
@@ -737,12 +757,17 @@ impl TestGateway {
 
     /// One pass of the gateway's recovery job, now.
     pub async fn recover(&self) -> RecoveryReport {
+        self.try_recover().await.unwrap()
+    }
+
+    /// One pass of the recovery job, which may fail as the background job's may (it logs the
+    /// failure and tries again on its next pass).
+    pub async fn try_recover(&self) -> Result<RecoveryReport, shebao_gateway::GatewayError> {
         self.gateway
             .as_ref()
             .expect("recovery runs in a gateway this harness started")
             .recover_now()
             .await
-            .unwrap()
     }
 
     /// A connection to the gateway's database, for checks the API doesn't expose.
