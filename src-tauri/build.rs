@@ -39,6 +39,9 @@ const COMMANDS: &[&str] = &[
     "quote_assessment",
     "create_assessment",
     "get_assessment",
+    "policy_figures",
+    "due_reminders",
+    "mark_reminder_sent",
 ];
 
 fn main() {

@@ -17,6 +17,7 @@ import VerifyScreen from './screens/verify/VerifyScreen.vue';
 // Exception handling and the declaration query.
 import DeclarationsScreen from './screens/declarations/DeclarationsScreen.vue';
 import ExceptionsScreen from './screens/exceptions/ExceptionsScreen.vue';
+import FiguresScreen from './screens/figures/FiguresScreen.vue';
 import { useJourneyStore } from './stores/journey';
 
 export const routes: RouteRecordRaw[] = [
@@ -54,6 +55,8 @@ export const routes: RouteRecordRaw[] = [
     beforeEnter: () =>
       useJourneyStore().person ? true : { name: 'identity', query: { next: 'assessment' } },
   },
+  // 关于缴费标准: the policy table behind the figures, from 设置.
+  { path: '/figures', name: 'figures', component: FiguresScreen },
   { path: '/:unknown(.*)*', redirect: { name: 'home' } },
 ];
 
