@@ -82,16 +82,16 @@ fn entry_figures(table: &PolicyTable, entry: &PolicyEntry) -> EntryFigures {
 /// The table's figures as of `today`.
 pub fn figures(table: &PolicyTable, today: chrono::NaiveDate) -> PolicyFigures {
     let current = YearMonth::of(today);
-    let provisional = table.entries.last().and_then(|last| {
-        let past_last = table.allow_provisional && current > last.to;
-        past_last
-            .then(|| last.to.plus(1))
-            .flatten()
-            .map(|from| ProvisionalFigures {
-                from,
+    let provisional = table
+        .entries
+        .last()
+        .filter(|last| table.allow_provisional && current > last.to)
+        .and_then(|last| {
+            Some(ProvisionalFigures {
+                from: last.to.plus(1)?,
                 reuses: entry_figures(table, last),
             })
-    });
+        });
     PolicyFigures {
         region_name: table.region_name.clone(),
         current_month: current,

@@ -112,11 +112,11 @@ const en: Messages = {
     },
     myNingxia: {
       name: '我的宁夏 app',
-      tip: 'Home → 一件事一次办 → 灵活就业人员参保核定与缴费. After the assessment succeeds, press 传输 (transmit); about 15 minutes later open 养老保险缴费 → 本人缴费. The result is under 我的 → 我的个人专属 → 我的缴费.',
+      tip: 'Home → 一件事一次办 → 灵活就业人员参保核定与缴费. After the assessment succeeds, press 传输 (transmit); about 15 minutes later open 养老保险缴费 → 本人缴费. Pay with the 我的宁夏 wallet, a bank card, Alipay or WeChat Pay (not WeChat change, Alipay balance or Huabei). The result is under 我的 → 我的个人专属 → 我的缴费; for a paper receipt, go to the tax office named for your place of insurance.',
     },
     bankApps: {
       name: 'Mobile banking apps',
-      tip: 'Postal Savings, Shizuishan, Yellow River, China Merchants and China Construction Bank apps: Living payments → social insurance. Assess by searching 电子社保卡 → local services → Ningxia HR app; wait 5–10 minutes before paying.',
+      tip: 'Postal Savings, Shizuishan, Yellow River, China Merchants and China Construction Bank apps: Living payments → social insurance. Assess by searching 电子社保卡 → local services → Ningxia HR app; wait 5–10 minutes, then pay under 城市服务 → 灵活就业社保 on the app's home page: choose the region and look yourself up (China Merchants Bank as the example).',
     },
     wechat: {
       name: 'WeChat city services',
