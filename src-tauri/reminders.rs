@@ -80,12 +80,10 @@ pub fn due(table: &PolicyTable, today: NaiveDate, sent: &BTreeSet<String>) -> Ve
         .filter(|deadline| !sent.contains(&deadline.id))
         .filter_map(|deadline| {
             let days_left = (deadline.date - today).num_days();
-            (0..=LEAD_DAYS)
-                .contains(&days_left)
-                .then_some(DueReminder {
-                    deadline,
-                    days_left,
-                })
+            (0..=LEAD_DAYS).contains(&days_left).then_some(DueReminder {
+                deadline,
+                days_left,
+            })
         })
         .collect()
 }
