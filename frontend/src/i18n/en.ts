@@ -116,7 +116,7 @@ const en: Messages = {
     },
     bankApps: {
       name: 'Mobile banking apps',
-      tip: 'Postal Savings, Shizuishan, Yellow River, China Merchants and China Construction Bank apps: Living payments → social insurance. Assess by searching 电子社保卡 → local services → Ningxia HR app; wait 5–10 minutes, then pay under 城市服务 → 灵活就业社保 on the app's home page: choose the region and look yourself up (China Merchants Bank as the example).',
+      tip: 'Postal Savings, Shizuishan, Yellow River, China Merchants and China Construction Bank apps: Living payments → social insurance. Assess by searching 电子社保卡 → local services → Ningxia HR app; wait 5–10 minutes, then pay under 城市服务 → 灵活就业社保 on the app home page: choose the region and look yourself up (China Merchants Bank as the example).',
     },
     wechat: {
       name: 'WeChat city services',
