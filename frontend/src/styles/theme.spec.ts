@@ -1,7 +1,16 @@
 import { hex } from 'wcag-contrast';
 import { describe, expect, it } from 'vitest';
 
-import { cssVariable, palettes, resolveTheme, type Palette, type ThemeMode } from './theme';
+import {
+  cssVariable,
+  palettes,
+  resolveTheme,
+  themeVars,
+  themeVarsDark,
+  themeVarsLight,
+  type Palette,
+  type ThemeMode,
+} from './theme';
 
 /** WCAG 2 AA for normal-size text. */
 const AA = 4.5;
@@ -60,5 +69,29 @@ describe('theme choice', () => {
       Object.values(sources).flatMap((text) => String(text).match(/--shebao-[a-z0-9-]+/g) ?? []),
     );
     expect([...used].filter((name) => !defined.has(name))).toEqual([]);
+  });
+});
+
+describe("Vant's colours", () => {
+  it.each([
+    ['light', themeVars, themeVarsLight],
+    ['dark', themeVars, themeVarsDark],
+  ] as const)('should read at AA in the %s theme', (mode, base, own) => {
+    const vars = { ...base, ...own };
+    const palette = palettes[mode as ThemeMode];
+    const pairs: [string, string, string][] = [
+      ['primary on card', String(vars.primaryColor), palette.card],
+      [
+        'primary button text',
+        String(vars.buttonPrimaryColor ?? '#ffffff'),
+        String(vars.primaryColor),
+      ],
+      ['hint text on card', String(vars.textColor2), palette.card],
+      ['danger on card', String(vars.dangerColor), palette.card],
+      ['notice bar', String(vars.noticeBarTextColor), String(vars.noticeBarBackground)],
+    ];
+    for (const [what, text, background] of pairs) {
+      expect(hex(text, background), what).toBeGreaterThanOrEqual(AA);
+    }
   });
 });

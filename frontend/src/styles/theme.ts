@@ -140,10 +140,17 @@ export const themeVars: ConfigProviderThemeVars = {
 export const themeVarsLight: ConfigProviderThemeVars = {
   textColor2: palettes.light.text3,
   textColor3: palettes.light.text3,
+  noticeBarBackground: palettes.light.warningSoft,
+  noticeBarTextColor: palettes.light.warningText,
 };
 
-/** Only what differs in the dark theme: the nav bar's ink, and danger text that reads on dark. */
+/**
+ * What differs in the dark theme. No blue carries white text and also reads on a dark card, so
+ * Vant's primary is the light accent blue there, with dark text on primary buttons.
+ */
 export const themeVarsDark: ConfigProviderThemeVars = {
+  primaryColor: palettes.dark.primary,
+  buttonPrimaryColor: palettes.dark.page,
   navBarIconColor: palettes.dark.text,
   navBarTextColor: palettes.dark.text,
   dangerColor: '#ff6b61',
@@ -154,4 +161,6 @@ export const themeVarsDark: ConfigProviderThemeVars = {
   background2: palettes.dark.card,
   borderColor: palettes.dark.border,
   activeColor: palettes.dark.fill,
+  noticeBarBackground: palettes.dark.warningSoft,
+  noticeBarTextColor: palettes.dark.warningText,
 };
