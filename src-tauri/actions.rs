@@ -33,7 +33,7 @@ pub async fn get_settings(state: &AppState) -> CommandResult<Settings> {
     Ok(state.settings())
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, specta::Type)]
 pub struct SavedSettings {
     pub settings: Settings,
     /// The gateway changed: it is used from the next start.
@@ -49,7 +49,7 @@ pub async fn save_settings(state: &AppState, request: Settings) -> CommandResult
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, specta::Type)]
 pub struct SignOutRequest {
     /// A remembered person; the current one when absent.
     #[serde(default)]
@@ -73,7 +73,7 @@ pub async fn remembered_people(state: &AppState) -> CommandResult<Vec<Remembered
     state.remembered_people().await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct PersonRequest {
     pub person_id: String,
 }
@@ -91,13 +91,13 @@ pub async fn clear_device(state: &AppState) -> CommandResult<DeviceCleared> {
     state.clear_device().await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct IdCheckRequest {
     pub id_type: IdType,
     pub id_number: String,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, specta::Type)]
 pub struct IdCheck {
     valid: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,7 +107,7 @@ pub struct IdCheck {
 }
 
 /// A document type the app offers, with the Chinese name the core gives it.
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, specta::Type)]
 pub struct IdTypeInfo {
     id_type: IdType,
     display_name_zh: &'static str,
@@ -170,7 +170,7 @@ pub async fn list_payables(state: &AppState) -> CommandResult<PayableList> {
     Ok(state.client.payables(&session.identity_token).await?)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct DeclareRequest {
     pub payable_ids: Vec<String>,
 }
@@ -203,13 +203,13 @@ pub async fn list_unpaid_declarations(state: &AppState) -> CommandResult<Declara
         .await?)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct StartPaymentRequest {
     pub declaration_id: String,
     pub channel: Channel,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct PaymentStart {
     pub order: PaymentOrder,
     pub attempt: PaymentAttempt,
@@ -308,7 +308,7 @@ fn qr_svg(text: &str) -> CommandResult<String> {
         .build())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct WaitPaymentRequest {
     pub order_id: String,
 }
@@ -374,12 +374,12 @@ mod tests {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct IssueCertificateRequest {
     pub order_id: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct IssuedCertificate {
     #[serde(flatten)]
     pub saved: SavedCertificate,
@@ -453,7 +453,7 @@ async fn remember_saved(state: &AppState, saved: &SavedCertificate) -> CommandRe
 }
 
 /// A certificate in the gallery: what the list shows (masked holder only) and where it went.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct GalleryEntry {
     pub number: String,
     pub name_masked: String,
@@ -463,8 +463,10 @@ pub struct GalleryEntry {
     pub issued_on: chrono::NaiveDate,
     pub file_name: String,
     pub path: String,
+    #[specta(type = u32)]
     pub pages: usize,
     /// When this device saved it (Unix seconds).
+    #[specta(type = u32)]
     pub saved_at: i64,
 }
 
@@ -535,7 +537,7 @@ pub async fn saved_record(state: &AppState, number: &str) -> CommandResult<Saved
     read_record(stored)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct CertificateNumberRequest {
     pub number: String,
 }
@@ -561,7 +563,7 @@ pub async fn render_saved(
 }
 
 /// A saved certificate as the gallery shows it: its fields and its pages re-rendered.
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct CertificateImages {
     #[serde(flatten)]
     pub saved: SavedCertificate,
@@ -644,7 +646,7 @@ pub async fn list_payment_exceptions(state: &AppState) -> CommandResult<PaymentE
         .await?)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct VoidTicketRequest {
     pub order_id: String,
 }
@@ -686,7 +688,7 @@ fn order_intent(declaration_id: &str) -> String {
     format!("order:{declaration_id}")
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct ListDeclarationsRequest {
     pub status: DeclarationStatus,
 }
@@ -706,7 +708,7 @@ pub async fn list_declarations(
 /// The longest void reason the gateway takes, in characters.
 const MAX_VOID_REASON_CHARS: usize = 200;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct VoidDeclarationRequest {
     pub declaration_id: String,
     pub reason: String,

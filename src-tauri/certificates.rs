@@ -54,7 +54,7 @@ impl Album for FolderAlbum {
 pub type SharedAlbum = Arc<dyn Album>;
 
 /// A certificate saved on this device.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct SavedCertificate {
     pub certificate: PaymentCertificate,
     /// Where the first page went: a file path on desktop, a `content://` URI on Android, a

@@ -27,21 +27,25 @@ use shebao_core::wire::ConfirmIdentity;
 use shebao_core::wire::PaymentExceptionList;
 
 #[tauri::command]
+#[specta::specta]
 pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
     Ok(state.info.clone())
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn pending_outcomes(state: State<'_, AppState>) -> CommandResult<Vec<ReplayedOutcome>> {
     actions::pending_outcomes(&state).await
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings> {
     actions::get_settings(&state).await
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn save_settings(
     state: State<'_, AppState>,
     request: Settings,
@@ -50,6 +54,7 @@ pub async fn save_settings(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn sign_out(
     state: State<'_, AppState>,
     request: Option<SignOutRequest>,
@@ -58,16 +63,19 @@ pub async fn sign_out(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn clear_device(state: State<'_, AppState>) -> CommandResult<DeviceCleared> {
     actions::clear_device(&state).await
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn id_types() -> Vec<IdTypeInfo> {
     actions::id_types()
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn check_id_number(
     state: State<'_, AppState>,
     request: IdCheckRequest,
@@ -76,11 +84,13 @@ pub async fn check_id_number(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn new_captcha(state: State<'_, AppState>) -> CommandResult<Captcha> {
     actions::new_captcha(&state).await
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn confirm_identity(
     state: State<'_, AppState>,
     request: ConfirmIdentity,
@@ -89,11 +99,13 @@ pub async fn confirm_identity(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_payables(state: State<'_, AppState>) -> CommandResult<PayableList> {
     actions::list_payables(&state).await
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn declare(
     state: State<'_, AppState>,
     request: DeclareRequest,
@@ -102,6 +114,7 @@ pub async fn declare(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_unpaid_declarations(
     state: State<'_, AppState>,
 ) -> CommandResult<DeclarationList> {
@@ -109,6 +122,7 @@ pub async fn list_unpaid_declarations(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn start_payment(
     state: State<'_, AppState>,
     request: StartPaymentRequest,
@@ -117,6 +131,7 @@ pub async fn start_payment(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn wait_payment(
     state: State<'_, AppState>,
     request: WaitPaymentRequest,
@@ -125,6 +140,7 @@ pub async fn wait_payment(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn issue_certificate(
     state: State<'_, AppState>,
     request: IssueCertificateRequest,
@@ -132,13 +148,14 @@ pub async fn issue_certificate(
     actions::issue_certificate(&state, request).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, specta::Type)]
 pub struct OpenPayLinkRequest {
     attempt_id: String,
 }
 
 /// Opens the channel's page for an attempt this app started, in the system browser.
 #[tauri::command]
+#[specta::specta]
 pub async fn open_pay_link(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
@@ -156,11 +173,13 @@ pub async fn open_pay_link(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn remembered_people(state: State<'_, AppState>) -> CommandResult<Vec<RememberedPerson>> {
     actions::remembered_people(&state).await
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn switch_person(
     state: State<'_, AppState>,
     request: PersonRequest,
@@ -169,11 +188,13 @@ pub async fn switch_person(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn saved_certificates(state: State<'_, AppState>) -> CommandResult<Vec<GalleryEntry>> {
     actions::saved_certificates(&state).await
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn certificate_images(
     state: State<'_, AppState>,
     request: CertificateNumberRequest,
@@ -182,6 +203,7 @@ pub async fn certificate_images(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn verify_saved_certificate(
     state: State<'_, AppState>,
     request: CertificateNumberRequest,
@@ -190,7 +212,7 @@ pub async fn verify_saved_certificate(
 }
 
 /// The texts of a native file dialog, in the UI's language (the frontend's i18n files).
-#[derive(Deserialize)]
+#[derive(Deserialize, specta::Type)]
 pub struct DialogTexts {
     title: String,
     filter_name: String,
@@ -203,6 +225,7 @@ fn dialog_failed(error: impl std::fmt::Display) -> CommandError {
 /// 验真 of an image file the person picks in the system's file dialog; `null` when they
 /// cancel. The path never comes from the webview.
 #[tauri::command]
+#[specta::specta]
 pub async fn verify_certificate_file(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
@@ -226,7 +249,7 @@ pub async fn verify_certificate_file(
     actions::verify_image(&state, bytes).await.map(Some)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, specta::Type)]
 pub struct SaveAsRequest {
     number: String,
     #[serde(flatten)]
@@ -237,6 +260,7 @@ pub struct SaveAsRequest {
 /// chooses in the system's save dialog (further pages next to it). Answers the path, or
 /// `null` when they cancel.
 #[tauri::command]
+#[specta::specta]
 pub async fn save_certificate_as(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
@@ -261,6 +285,7 @@ pub async fn save_certificate_as(
 
 /// "Show in folder": the file manager opens the album folder with the certificate selected.
 #[tauri::command]
+#[specta::specta]
 pub async fn show_certificate_in_folder(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
@@ -274,6 +299,7 @@ pub async fn show_certificate_in_folder(
 
 /// Copies the certificate's first page, drawn again, to the clipboard as an image.
 #[tauri::command]
+#[specta::specta]
 pub async fn copy_certificate_image(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
@@ -293,6 +319,7 @@ pub async fn copy_certificate_image(
 // Exception handling (缴款异常处理) and the declaration query with its void (申报查询及作废).
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_payment_exceptions(
     state: State<'_, AppState>,
 ) -> CommandResult<PaymentExceptionList> {
@@ -300,6 +327,7 @@ pub async fn list_payment_exceptions(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn void_ticket(
     state: State<'_, AppState>,
     request: VoidTicketRequest,
@@ -308,6 +336,7 @@ pub async fn void_ticket(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_declarations(
     state: State<'_, AppState>,
     request: ListDeclarationsRequest,
@@ -316,6 +345,7 @@ pub async fn list_declarations(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn void_declaration(
     state: State<'_, AppState>,
     request: VoidDeclarationRequest,
@@ -327,6 +357,7 @@ pub async fn void_declaration(
 // assessment (核定) with its transmission wait.
 
 #[tauri::command]
+#[specta::specta]
 pub async fn insured_info(
     state: State<'_, AppState>,
 ) -> CommandResult<shebao_core::wire::InsuredInfo> {
@@ -334,6 +365,7 @@ pub async fn insured_info(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn register(
     state: State<'_, AppState>,
     request: Option<shebao_core::wire::NewRegistration>,
@@ -342,6 +374,7 @@ pub async fn register(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn assessment_options(
     state: State<'_, AppState>,
 ) -> CommandResult<process::AssessmentOptions> {
@@ -349,6 +382,7 @@ pub async fn assessment_options(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn quote_assessment(
     state: State<'_, AppState>,
     request: process::QuoteRequest,
@@ -357,6 +391,7 @@ pub async fn quote_assessment(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn create_assessment(
     state: State<'_, AppState>,
     request: shebao_core::wire::NewAssessment,
@@ -365,6 +400,7 @@ pub async fn create_assessment(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn get_assessment(
     state: State<'_, AppState>,
     request: process::AssessmentRequest,

@@ -5,7 +5,7 @@ use serde::Serialize;
 use shebao_client::ClientError;
 use shebao_core::ErrorCode;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct CommandError {
     pub code: String,
     pub message: String,

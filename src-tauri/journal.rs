@@ -52,7 +52,7 @@ pub struct StoredCertificate {
 }
 
 /// What became of a request sent again after a restart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct ReplayedOutcome {
     /// `declaration`, `payment_order`, `payment_attempt`, `certificate`, `ticket_void` or
     /// `declaration_void`.

@@ -2,6 +2,7 @@
 //! with a key kept in the OS keyring, and exposes one thin command per user action.
 
 mod actions;
+mod bindings;
 mod certificates;
 mod commands;
 mod error;
@@ -64,48 +65,7 @@ pub fn run() {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::check_id_number,
-            commands::id_types,
-            commands::new_captcha,
-            commands::confirm_identity,
-            commands::list_payables,
-            commands::declare,
-            commands::list_unpaid_declarations,
-            commands::start_payment,
-            commands::wait_payment,
-            commands::open_pay_link,
-            commands::issue_certificate,
-            commands::pending_outcomes,
-            commands::sign_out,
-            commands::clear_device,
-            commands::get_settings,
-            commands::save_settings,
-            commands::remembered_people,
-            commands::switch_person,
-            commands::saved_certificates,
-            commands::certificate_images,
-            commands::verify_saved_certificate,
-            commands::verify_certificate_file,
-            commands::save_certificate_as,
-            commands::show_certificate_in_folder,
-            commands::copy_certificate_image,
-            commands::list_payment_exceptions,
-            commands::void_ticket,
-            commands::list_declarations,
-            commands::void_declaration,
-            // The steps before payment: registration, insured information, assessment.
-            commands::insured_info,
-            commands::register,
-            commands::assessment_options,
-            commands::quote_assessment,
-            commands::create_assessment,
-            commands::get_assessment,
-            policy::policy_figures,
-            reminders::due_reminders,
-            reminders::mark_reminder_sent,
-        ])
+        .invoke_handler(bindings::builder().invoke_handler())
         .build(tauri::generate_context!());
     match result {
         // On the way out the embedded gateway finishes what it is answering and the journal

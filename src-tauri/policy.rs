@@ -14,7 +14,7 @@ use crate::reminders::{self, Deadline};
 use crate::state::AppState;
 
 /// One entry of the table: the months it applies to and its figures (元/月).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, specta::Type)]
 pub struct EntryFigures {
     pub from: YearMonth,
     pub to: YearMonth,
@@ -28,7 +28,7 @@ pub struct EntryFigures {
 }
 
 /// A year after the table's last entry that reuses it, marked provisional.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, specta::Type)]
 pub struct ProvisionalFigures {
     /// The first month without a published entry.
     pub from: YearMonth,
@@ -36,7 +36,7 @@ pub struct ProvisionalFigures {
     pub reuses: EntryFigures,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, specta::Type)]
 pub struct ItemFigures {
     pub item: shebao_core::policy::InsuranceItem,
     pub name: String,
@@ -49,7 +49,7 @@ pub struct ItemFigures {
 }
 
 /// What the 关于缴费标准 screen shows.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, specta::Type)]
 pub struct PolicyFigures {
     pub region_name: String,
     /// Today's month (the sandbox's in the sandbox): which entry applies now.
@@ -124,6 +124,7 @@ pub fn figures(table: &PolicyTable, today: chrono::NaiveDate) -> PolicyFigures {
 
 /// The policy table behind the figures, for 关于缴费标准.
 #[tauri::command]
+#[specta::specta]
 pub async fn policy_figures(state: State<'_, AppState>) -> CommandResult<PolicyFigures> {
     let table = crate::process::policy_table()?;
     Ok(figures(table, state.today()))

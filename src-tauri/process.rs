@@ -59,7 +59,7 @@ pub async fn register(state: &AppState, request: NewRegistration) -> CommandResu
 }
 
 /// An item the payer may choose, with its rate from the table.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, specta::Type)]
 pub struct ItemOption {
     pub item: InsuranceItem,
     pub rate: Decimal,
@@ -68,7 +68,7 @@ pub struct ItemOption {
 }
 
 /// A period type the payer may choose and the months a period of it may open with now.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, specta::Type)]
 pub struct PeriodTypeOption {
     pub period_type: PeriodType,
     /// Oldest first; the last one is the period holding the current month.
@@ -76,7 +76,7 @@ pub struct PeriodTypeOption {
 }
 
 /// What an assessment may be made of, today: the wizard's choices.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, specta::Type)]
 pub struct AssessmentOptions {
     pub current_month: YearMonth,
     pub items: Vec<ItemOption>,
@@ -158,7 +158,7 @@ fn start_months(
     months
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct QuoteRequest {
     pub items: Vec<InsuranceItem>,
     pub period_type: PeriodType,
@@ -170,7 +170,7 @@ pub struct QuoteRequest {
 }
 
 /// One item of a quote, for the whole period and per month.
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, specta::Type)]
 pub struct QuoteLine {
     pub item: InsuranceItem,
     pub rate: Decimal,
@@ -183,7 +183,7 @@ pub struct QuoteLine {
 }
 
 /// The price of a choice, as the wizard shows it while the payer chooses.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, specta::Type)]
 pub struct AssessmentQuote {
     pub period_start: YearMonth,
     pub period_end: YearMonth,
@@ -319,11 +319,12 @@ fn price(
 }
 
 /// An assessment and how long its transmission still takes, by the gateway's clock.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, specta::Type)]
 pub struct AssessmentProgress {
     #[serde(flatten)]
     pub assessment: Assessment,
     /// Seconds until `ready_at` by the gateway's clock (0 once reached).
+    #[specta(type = u32)]
     pub seconds_left: i64,
 }
 
@@ -360,7 +361,7 @@ pub async fn create_assessment(
     Ok(progress(state, assessment))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct AssessmentRequest {
     pub assessment_id: String,
 }

@@ -24,7 +24,7 @@ pub const FILE_NAME: &str = "reminders.json";
 /// How many days before a deadline its reminder is due.
 pub const LEAD_DAYS: i64 = 30;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
     /// The last day months of a year can be paid (no back payment across years).
@@ -32,7 +32,7 @@ pub enum DeadlineKind {
 }
 
 /// A deadline from the policy table, with the status and source of the rule it comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Deadline {
     /// Stable across starts: what the sent list remembers (`year_end:2025`).
     pub id: String,
@@ -45,10 +45,11 @@ pub struct Deadline {
 }
 
 /// A deadline whose reminder is due today, and how many days are left until it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct DueReminder {
     #[serde(flatten)]
     pub deadline: Deadline,
+    #[specta(type = i32)]
     pub days_left: i64,
 }
 
@@ -134,19 +135,21 @@ pub fn due_now(state: &AppState) -> CommandResult<Vec<DueReminder>> {
     Ok(due(table, state.today(), &load_sent(&state.data_dir)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct ReminderSentRequest {
     pub id: String,
 }
 
 /// Reminders due now (today is the sandbox's date in the sandbox), not yet shown.
 #[tauri::command]
+#[specta::specta]
 pub async fn due_reminders(state: State<'_, AppState>) -> CommandResult<Vec<DueReminder>> {
     due_now(&state)
 }
 
 /// Remembers that a reminder was shown, so it is not shown again.
 #[tauri::command]
+#[specta::specta]
 pub async fn mark_reminder_sent(
     state: State<'_, AppState>,
     request: ReminderSentRequest,

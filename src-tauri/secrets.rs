@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 const SERVICE: &str = "cn.shebao.app";
 
 /// Where the secrets are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum SecretStoreKind {
     /// The OS keyring.

@@ -14,7 +14,7 @@ use crate::error::CommandError;
 
 pub const FILE_NAME: &str = "settings.json";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Settings {
     #[serde(default)]
     pub gateway: GatewaySetting,
@@ -48,7 +48,7 @@ impl Default for Settings {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum GatewaySetting {
     /// The embedded sandbox: fictional people, simulated channel.
@@ -70,7 +70,7 @@ impl PartialEq for GatewaySetting {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub enum Language {
     #[default]
     #[serde(rename = "zh-CN")]
@@ -80,7 +80,7 @@ pub enum Language {
 }
 
 /// The colour theme: the system's light or dark preference, or one of them always.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Theme {
     #[default]

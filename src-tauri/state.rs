@@ -24,7 +24,7 @@ use crate::settings::{GatewaySetting, Settings};
 
 type SetupError = Box<dyn std::error::Error>;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct AppInfo {
     pub sandbox: bool,
     pub sandbox_date: Option<NaiveDate>,
@@ -33,7 +33,7 @@ pub struct AppInfo {
 }
 
 /// A person remembered on this device, as the people screen lists them (masked only).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct RememberedPerson {
     /// The random local id (never derived from their documents).
     pub person_id: String,
@@ -53,7 +53,7 @@ pub struct Session {
 
 /// How the app starts (the Tauri setup and the tests fill it in).
 /// What "clear this device" did at the gateway.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 pub struct DeviceCleared {
     /// The gateway refuses the old device key from now on; false when it could not be told
     /// (unreachable), the key being deleted here all the same.

@@ -12,7 +12,7 @@ use shebao_core::certificate::{QR_PATH, SignedCertificate};
 use shebao_core::{Amount, YearMonth};
 
 /// What verifying an image found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Signature verified and the gateway says the certificate is valid.
@@ -36,7 +36,7 @@ pub enum Verdict {
 }
 
 /// The verdict with what the signed payload says (only when its signature verified).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Verification {
     pub verdict: Verdict,
     pub number: Option<String>,

@@ -1,7 +1,15 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { describe, expect, it } from 'vitest';
 
-import { appInfo, declare, listPayables, toAppError, waitPayment } from './backend';
+import {
+  appInfo,
+  declare,
+  idTypes,
+  listPayables,
+  signOut,
+  toAppError,
+  waitPayment,
+} from './backend';
 
 describe('backend', () => {
   it('should pass a command its request as one `request` object with snake_case members', async () => {
@@ -65,6 +73,32 @@ describe('backend', () => {
       expect(error).toMatchObject({ code: 'network' });
       expect(typeof (error as { message: unknown }).message).toBe('string');
     }
+  });
+
+  it('should answer the value itself, not the generated `{status, data}` wrapper', async () => {
+    mockIPC(() => ({ items: [], total: '0.00' }));
+
+    await expect(listPayables()).resolves.toEqual({ items: [], total: '0.00' });
+  });
+
+  it('should reject a command that cannot be refused with an AppError all the same', async () => {
+    mockIPC(() => {
+      throw new Error('ipc closed');
+    });
+
+    await expect(idTypes()).rejects.toEqual({ code: 'network', message: 'ipc closed' });
+  });
+
+  it('should sign the current person out with a null request', async () => {
+    const seen: unknown[] = [];
+    mockIPC((command, args) => {
+      seen.push({ command, args });
+      return null;
+    });
+
+    await signOut();
+
+    expect(seen).toEqual([{ command: 'sign_out', args: { request: null } }]);
   });
 
   it('should normalise a missing message to an empty string', () => {

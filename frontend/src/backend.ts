@@ -1,25 +1,22 @@
 /**
  * The one door to the Tauri shell: a typed function per command of docs/api.md ("App
- * commands"). Each command gets `{ request }` with snake_case members, or no arguments. Every
- * failure rejects with an {@link AppError}; anything that is not already `{code, message}` is
- * reported as `network`, since the shell did not answer in its own terms.
+ * commands"), each calling the `commands` generated from the Rust side
+ * (`./generated/bindings`). Each command gets `{ request }` with snake_case members, or no
+ * arguments. The generated functions answer `{ status: 'ok', data }` or
+ * `{ status: 'error', error }`; these unwrap them, and every failure rejects with an
+ * {@link AppError}: anything that is not already `{code, message}` is reported as `network`,
+ * since the shell did not answer in its own terms.
  */
 
-import { invoke } from '@tauri-apps/api/core';
-
+import { commands } from './generated/bindings';
+import type * as Generated from './generated/bindings';
 import type {
+  AppError,
+  AppInfo,
   AssessmentOptions,
   AssessmentProgress,
   AssessmentQuote,
   AssessmentRequest,
-  InsuredInfo,
-  NewAssessment,
-  QuoteRequest,
-  RegisterRequest,
-} from './types';
-import type {
-  AppError,
-  AppInfo,
   Captcha,
   CertificateImages,
   CertificateNumberRequest,
@@ -33,14 +30,20 @@ import type {
   GalleryEntry,
   IdNumberCheck,
   IdTypeInfo,
+  InsuredInfo,
   IssueCertificateRequest,
   IssuedCertificate,
+  ListDeclarationsRequest,
+  NewAssessment,
   OpenPayLinkRequest,
   PayableList,
+  PaymentExceptionList,
   PaymentOrder,
   PaymentStarted,
   Person,
   PersonRequest,
+  QuoteRequest,
+  RegisterRequest,
   RememberedPerson,
   ReplayedOutcome,
   SaveAsRequest,
@@ -49,13 +52,9 @@ import type {
   SignOutRequest,
   StartPaymentRequest,
   Verification,
-  WaitPaymentRequest,
-} from './types';
-import type {
-  ListDeclarationsRequest,
-  PaymentExceptionList,
   VoidDeclarationRequest,
   VoidTicketRequest,
+  WaitPaymentRequest,
 } from './types';
 
 /** Turns whatever a command rejected with into `{code, message}`. */
@@ -79,66 +78,84 @@ function isAppError(value: unknown): value is { code: string; message?: unknown 
   );
 }
 
-async function call<T>(command: string, request?: object): Promise<T> {
+/** What a generated command answers: its value, or the `{code, message}` it was refused with. */
+type Answer<T> = { status: 'ok'; data: T } | { status: 'error'; error: unknown };
+
+/** Runs a generated command and unwraps its answer; every failure rejects with an AppError. */
+async function call<T>(command: () => Promise<Answer<T>>): Promise<T> {
+  let answer: Answer<T>;
   try {
-    return await invoke<T>(command, request === undefined ? undefined : { request });
+    answer = await command();
+  } catch (reason) {
+    throw toAppError(reason);
+  }
+  if (answer.status === 'error') {
+    throw toAppError(answer.error);
+  }
+  return answer.data;
+}
+
+/** Runs a generated command that cannot be refused (its Rust function answers no `Result`). */
+async function infallible<T>(command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
   } catch (reason) {
     throw toAppError(reason);
   }
 }
 
 export function appInfo(): Promise<AppInfo> {
-  return call('app_info');
+  return call(() => commands.appInfo());
 }
 
 /** Every document type, in the core's order, with its Chinese name from the core. */
 export function idTypes(): Promise<IdTypeInfo[]> {
-  return call('id_types');
+  return infallible(() => commands.idTypes());
 }
 
 export function checkIdNumber(request: CheckIdNumberRequest): Promise<IdNumberCheck> {
-  return call('check_id_number', request);
+  return call(() => commands.checkIdNumber(request));
 }
 
 export function newCaptcha(): Promise<Captcha> {
-  return call('new_captcha');
+  return call(() => commands.newCaptcha());
 }
 
 export function confirmIdentity(request: ConfirmIdentityRequest): Promise<Person> {
-  return call('confirm_identity', request);
+  return call(() => commands.confirmIdentity(request));
 }
 
 export function listPayables(): Promise<PayableList> {
-  return call('list_payables');
+  return call(() => commands.listPayables());
 }
 
 /** Declarations filed but not paid yet (申报查询), each with its open payment order if any. */
 export function listUnpaidDeclarations(): Promise<DeclarationList> {
-  return call('list_unpaid_declarations');
+  return call(() => commands.listUnpaidDeclarations());
 }
 
 /** Files the payables as one declaration; pressing twice for the same intent gives one. */
 export function declare(request: DeclareRequest): Promise<Declaration> {
-  return call('declare', request);
+  return call(() => commands.declare(request));
 }
 
 export function startPayment(request: StartPaymentRequest): Promise<PaymentStarted> {
-  return call('start_payment', request);
+  return call(() => commands.startPayment(request));
 }
 
 /** Long-polls the gateway for up to 25 s and answers the order as it then stands. */
 export function waitPayment(request: WaitPaymentRequest): Promise<PaymentOrder> {
-  return call('wait_payment', request);
+  return call(() => commands.waitPayment(request));
 }
 
 /** Opens the attempt's cashier page in the system browser. */
 export function openPayLink(request: OpenPayLinkRequest): Promise<null> {
-  return call('open_pay_link', request);
+  return call(() => commands.openPayLink(request));
 }
 
 /** Issues (once) the order's 缴费证明, verifies it, and saves it to Pictures/社保缴费助手. */
 export function issueCertificate(request: IssueCertificateRequest): Promise<IssuedCertificate> {
-  return call('issue_certificate', request);
+  return call(() => commands.issueCertificate(request));
 }
 
 /**
@@ -146,7 +163,7 @@ export function issueCertificate(request: IssueCertificateRequest): Promise<Issu
  * a later call answers only what is new.
  */
 export function pendingOutcomes(): Promise<ReplayedOutcome[]> {
-  return call('pending_outcomes');
+  return call(() => commands.pendingOutcomes());
 }
 
 /**
@@ -154,52 +171,52 @@ export function pendingOutcomes(): Promise<ReplayedOutcome[]> {
  * leaves the keyring.
  */
 export function signOut(request?: SignOutRequest): Promise<null> {
-  return call('sign_out', request);
+  return call(() => commands.signOut(request ?? null));
 }
 
 /** The people remembered on this device (masked), the current one marked. */
 export function rememberedPeople(): Promise<RememberedPerson[]> {
-  return call('remembered_people');
+  return call(() => commands.rememberedPeople());
 }
 
 /** Makes a remembered person the current one (switching between family members). */
 export function switchPerson(request: PersonRequest): Promise<Person> {
-  return call('switch_person', request);
+  return call(() => commands.switchPerson(request));
 }
 
 /** The certificates this device saved, newest first (已保存的证明). */
 export function savedCertificates(): Promise<GalleryEntry[]> {
-  return call('saved_certificates');
+  return call(() => commands.savedCertificates());
 }
 
 /** A saved certificate drawn again from its stored data, every page as a PNG data URL. */
 export function certificateImages(request: CertificateNumberRequest): Promise<CertificateImages> {
-  return call('certificate_images', request);
+  return call(() => commands.certificateImages(request));
 }
 
 /** 验真 of a saved certificate: its QR read back, the signature, the gateway's status. */
 export function verifySavedCertificate(request: CertificateNumberRequest): Promise<Verification> {
-  return call('verify_saved_certificate', request);
+  return call(() => commands.verifySavedCertificate(request));
 }
 
 /** 验真 of an image file picked in the system's file dialog; `null` when cancelled. */
 export function verifyCertificateFile(request: DialogTexts): Promise<Verification | null> {
-  return call('verify_certificate_file', request);
+  return call(() => commands.verifyCertificateFile(request));
 }
 
 /** "Save as…" through the system's save dialog; the path written, or `null` when cancelled. */
 export function saveCertificateAs(request: SaveAsRequest): Promise<string | null> {
-  return call('save_certificate_as', request);
+  return call(() => commands.saveCertificateAs(request));
 }
 
 /** Opens the file manager at the saved certificate. */
 export function showCertificateInFolder(request: CertificateNumberRequest): Promise<null> {
-  return call('show_certificate_in_folder', request);
+  return call(() => commands.showCertificateInFolder(request));
 }
 
 /** Copies the certificate image to the clipboard. */
 export function copyCertificateImage(request: CertificateNumberRequest): Promise<null> {
-  return call('copy_certificate_image', request);
+  return call(() => commands.copyCertificateImage(request));
 }
 
 /**
@@ -207,11 +224,11 @@ export function copyCertificateImage(request: CertificateNumberRequest): Promise
  * logs from the device; `device_revoked` is false when the gateway could not be reached.
  */
 export function clearDevice(): Promise<DeviceCleared> {
-  return call('clear_device');
+  return call(() => commands.clearDevice());
 }
 
 export function getSettings(): Promise<Settings> {
-  return call('get_settings');
+  return call(() => commands.getSettings());
 }
 
 /**
@@ -219,14 +236,14 @@ export function getSettings(): Promise<Settings> {
  * forgets the identities confirmed on the old one and takes effect at the next start.
  */
 export function saveSettings(request: Settings): Promise<SavedSettings> {
-  return call('save_settings', request);
+  return call(() => commands.saveSettings(request));
 }
 
 // Exception handling (缴款异常处理) and the declaration query with its void (申报查询及作废).
 
 /** The confirmed person's payment orders without an outcome, each with its attempts. */
 export function listPaymentExceptions(): Promise<PaymentExceptionList> {
-  return call('list_payment_exceptions');
+  return call(() => commands.listPaymentExceptions());
 }
 
 /**
@@ -234,17 +251,17 @@ export function listPaymentExceptions(): Promise<PaymentExceptionList> {
  * is voided. Answers the order: `voided`, or `paid` when a channel reports it was paid after all.
  */
 export function voidTicket(request: VoidTicketRequest): Promise<PaymentOrder> {
-  return call('void_ticket', request);
+  return call(() => commands.voidTicket(request));
 }
 
 /** The confirmed person's declarations in one status, newest first (申报查询). */
 export function listDeclarations(request: ListDeclarationsRequest): Promise<DeclarationList> {
-  return call('list_declarations', request);
+  return call(() => commands.listDeclarations(request));
 }
 
 /** 申报作废 with the payer's reason: its payables become payable again. */
 export function voidDeclaration(request: VoidDeclarationRequest): Promise<Declaration> {
-  return call('void_declaration', request);
+  return call(() => commands.voidDeclaration(request));
 }
 
 // The steps before payment: registration (参保登记), insured information (参保信息查询) and
@@ -252,30 +269,45 @@ export function voidDeclaration(request: VoidDeclarationRequest): Promise<Declar
 
 /** 参保信息查询 of the current person. */
 export function insuredInfo(): Promise<InsuredInfo> {
-  return call('insured_info');
+  return call(() => commands.insuredInfo());
 }
 
 /** 参保登记 + 缴费登记 of the current person; pressed twice, one registration. */
 export function register(request: RegisterRequest = {}): Promise<InsuredInfo> {
-  return call('register', request);
+  return call(() => commands.register(request));
 }
 
 /** What an assessment may be made of today: items, period types and their start months. */
 export function assessmentOptions(): Promise<AssessmentOptions> {
-  return call('assessment_options');
+  return call(() => commands.assessmentOptions());
 }
 
 /** The allowed base range, grades and amounts of a choice, from the policy table. */
 export function quoteAssessment(request: QuoteRequest): Promise<AssessmentQuote> {
-  return call('quote_assessment', request);
+  return call(() => commands.quoteAssessment(request));
 }
 
 /** 核定: the assessment, in transmission until `ready_at`; pressed twice, one assessment. */
 export function createAssessment(request: NewAssessment): Promise<AssessmentProgress> {
-  return call('create_assessment', request);
+  return call(() => commands.createAssessment(request));
 }
 
 /** An assessment with its transmission status and the seconds left. */
 export function getAssessment(request: AssessmentRequest): Promise<AssessmentProgress> {
-  return call('get_assessment', request);
+  return call(() => commands.getAssessment(request));
+}
+
+/** 关于缴费标准: the policy table behind the figures, each with its source and status. */
+export function policyFigures(): Promise<Generated.PolicyFigures_Serialize> {
+  return call(() => commands.policyFigures());
+}
+
+/** Payment reminders due now (the sandbox's date in the sandbox), not yet shown. */
+export function dueReminders(): Promise<Generated.DueReminder[]> {
+  return call(() => commands.dueReminders());
+}
+
+/** Remembers that a reminder was shown, so it is shown once. */
+export async function markReminderSent(id: string): Promise<void> {
+  await call(() => commands.markReminderSent({ id }));
 }

@@ -5,7 +5,6 @@
  * shown once. The shell keeps the sent list in the app's data folder, not in web storage.
  */
 
-import { invoke } from '@tauri-apps/api/core';
 import {
   isPermissionGranted,
   requestPermission,
@@ -13,40 +12,18 @@ import {
 } from '@tauri-apps/plugin-notification';
 import { watch } from 'vue';
 
-import { toAppError } from './backend';
-import type { PolicyStatus, Settings } from './types';
+import { dueReminders, markReminderSent } from './backend';
+import type * as Generated from './generated/bindings';
+import type { Settings } from './types';
 
 /** A deadline whose reminder is due now (see src-tauri/reminders.rs). */
-export interface DueReminder {
-  id: string;
-  kind: 'year_end';
-  year: number;
-  /** YYYY-MM-DD */
-  date: string;
-  status: PolicyStatus;
-  source: string;
-  days_left: number;
-}
+export type DueReminder = Generated.DueReminder;
 
 type Translate = (key: string, values?: Record<string, unknown>) => string;
 
 const CHECK_EVERY_MS = 60 * 60 * 1000;
 
-async function call<T>(command: string, request?: object): Promise<T> {
-  try {
-    return await invoke<T>(command, request === undefined ? undefined : { request });
-  } catch (reason) {
-    throw toAppError(reason);
-  }
-}
-
-export function dueReminders(): Promise<DueReminder[]> {
-  return call('due_reminders');
-}
-
-export function markReminderSent(id: string): Promise<void> {
-  return call('mark_reminder_sent', { id });
-}
+export { dueReminders, markReminderSent };
 
 /** Whether the system lets the app notify, asking the person if it has not been decided. */
 export async function allowNotifications(): Promise<boolean> {

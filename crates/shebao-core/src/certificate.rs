@@ -25,6 +25,7 @@ pub const QR_PATH: &str = "/C/";
 /// does not say which kind it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum CertificateKind {
     /// 缴费证明: proof of one payment, issued after it.

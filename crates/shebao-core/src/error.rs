@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// passes it to the frontend, which shows its own translated text for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     SignatureMissing,

@@ -4,8 +4,10 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// An amount in yuan with exactly two decimal places.
+/// An amount in yuan with exactly two decimal places; on the wire a decimal string such as
+/// `"991.00"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type), specta(type = String))]
 pub struct Amount(Decimal);
 
 impl Amount {

@@ -10,6 +10,7 @@ use crate::{Amount, ErrorCode, FeePeriod, PeriodType, YearMonth};
 /// How sure we are of a figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum FigureStatus {
     Confirmed,
@@ -20,6 +21,7 @@ pub enum FigureStatus {
 /// An insurance item (征收项目).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum InsuranceItem {
     Pension,
@@ -59,6 +61,7 @@ pub struct ItemRule {
 
 /// A rule of the table that is not a per-year figure, with its source and status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Setting<T> {
     pub value: T,
     pub status: FigureStatus,
@@ -68,6 +71,7 @@ pub struct Setting<T> {
 /// A contribution grade (档次): a preset share of the average wage and the base it gives,
 /// rounded half up to whole yuan as the published limits are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Grade {
     pub share: Decimal,
     pub base: Amount,

@@ -19,6 +19,7 @@ pub mod header {
 /// A problem+json error body.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub type_uri: String,
@@ -43,6 +44,7 @@ pub struct Problem {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum KeyUse {
     Response,
@@ -51,6 +53,7 @@ pub enum KeyUse {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PublicKeyEntry {
     pub kid: String,
     #[serde(rename = "use")]
@@ -64,18 +67,21 @@ pub struct PublicKeyEntry {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct KeySet {
     pub keys: Vec<PublicKeyEntry>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EnrollDevice {
     pub public_key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeviceEnrolled {
     pub device_id: String,
 }
@@ -84,6 +90,7 @@ pub struct DeviceEnrolled {
 /// `revoked_at` on.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeviceRevoked {
     pub device_id: String,
     /// RFC 3339.
@@ -92,12 +99,14 @@ pub struct DeviceRevoked {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewCaptcha {
     pub purpose: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Captcha {
     pub captcha_id: String,
     /// A PNG data URL.
@@ -107,6 +116,7 @@ pub struct Captcha {
 
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConfirmIdentity {
     pub name: String,
     pub id_type: IdType,
@@ -125,6 +135,7 @@ impl std::fmt::Debug for ConfirmIdentity {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PersonSummary {
     pub name_masked: String,
     pub id_number_masked: String,
@@ -133,6 +144,7 @@ pub struct PersonSummary {
 
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct IdentityConfirmed {
     pub identity_token: String,
     pub person: PersonSummary,
@@ -149,6 +161,7 @@ impl std::fmt::Debug for IdentityConfirmed {
 /// `POST /v1/accounts`: a natural-person account for the person of the `Identity-Token`.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewAccount {
     /// A mainland mobile number, 11 digits starting with 1.
     pub phone: String,
@@ -164,6 +177,7 @@ impl std::fmt::Debug for NewAccount {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Account {
     pub account_id: String,
     /// `138****0000`.
@@ -174,6 +188,7 @@ pub struct Account {
 /// `POST /v1/sessions`: log in with a document number and the account's password.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewSession {
     pub id_type: IdType,
     pub id_number: String,
@@ -190,6 +205,7 @@ impl std::fmt::Debug for NewSession {
 
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Session {
     /// Sent as `Session-Token` by the device that logged in.
     pub session_token: String,
@@ -207,6 +223,7 @@ impl std::fmt::Debug for Session {
 /// One device the account's person has used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AccountDevice {
     /// The device id (the `kid` of its signatures).
     pub id: String,
@@ -221,6 +238,7 @@ pub struct AccountDevice {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AccountDeviceList {
     pub items: Vec<AccountDevice>,
 }
@@ -228,6 +246,7 @@ pub struct AccountDeviceList {
 /// Contributions assessed, transmitted and not yet declared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Payable {
     pub id: String,
     pub item: InsuranceItem,
@@ -246,6 +265,7 @@ pub struct Payable {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PayableList {
     pub items: Vec<Payable>,
     pub total: Amount,
@@ -253,12 +273,14 @@ pub struct PayableList {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewDeclaration {
     pub payable_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DeclarationStatus {
     Declared,
@@ -268,6 +290,7 @@ pub enum DeclarationStatus {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Declaration {
     pub id: String,
     pub status: DeclarationStatus,
@@ -290,6 +313,7 @@ pub struct Declaration {
 /// payable again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VoidDeclaration {
     /// Why, in the payer's words: 1 to 200 characters.
     pub reason: String,
@@ -298,6 +322,7 @@ pub struct VoidDeclaration {
 /// 参保登记 + 缴费登记 of the confirmed person as a flexible-employment insured person.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewRegistration {
     /// The first insured month: not after the current month. Unset: the current month.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -307,6 +332,7 @@ pub struct NewRegistration {
 /// Months assessed before the current month and not paid yet (欠费).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Arrear {
     pub payable_id: String,
     pub item: InsuranceItem,
@@ -323,6 +349,7 @@ pub struct Arrear {
 /// 参保信息查询: what the registers say about the confirmed person.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct InsuredInfo {
     pub insured: bool,
     /// The items the person is insured for (empty when not insured).
@@ -344,6 +371,7 @@ pub struct InsuredInfo {
 /// An assessment's lifecycle: `assessed → transmitting → payable` (传输 to the tax side).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum AssessmentStatus {
     Assessed,
@@ -355,6 +383,7 @@ pub enum AssessmentStatus {
 /// token the request carries (for 代他人核定, the family member's own token on this device).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewAssessment {
     /// Distinct items, each enabled in the policy table.
     pub items: Vec<InsuranceItem>,
@@ -375,6 +404,7 @@ pub struct NewAssessment {
 /// An assessment and the payables it made, priced.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Assessment {
     pub id: String,
     pub status: AssessmentStatus,
@@ -394,18 +424,21 @@ pub struct Assessment {
 /// A person's declarations, newest first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeclarationList {
     pub items: Vec<Declaration>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewPaymentOrder {
     pub declaration_id: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Created,
@@ -426,6 +459,7 @@ impl OrderStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// 银联支付.
@@ -469,6 +503,7 @@ impl Channel {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PaymentOrder {
     pub id: String,
     pub declaration_id: String,
@@ -486,12 +521,14 @@ pub struct PaymentOrder {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewPaymentAttempt {
     pub channel: Channel,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum AttemptStatus {
     Pending,
@@ -508,6 +545,7 @@ pub enum AttemptStatus {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PaymentAttempt {
     pub id: String,
     pub order_id: String,
@@ -525,6 +563,7 @@ pub struct PaymentAttempt {
 /// attempts: what 缴款异常处理 lists and what ticket void (票证作废) can be asked for.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PaymentException {
     pub order: PaymentOrder,
     pub attempts: Vec<PaymentAttempt>,
@@ -533,18 +572,21 @@ pub struct PaymentException {
 /// A person's payment orders without an outcome, newest first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PaymentExceptionList {
     pub items: Vec<PaymentException>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewCertificate {
     pub order_id: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum CertificateStatus {
     Valid,
@@ -555,6 +597,7 @@ pub enum CertificateStatus {
 /// One paid line of a payment certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CertificateLine {
     pub item: InsuranceItem,
     /// 征收项目, e.g. 企业职工基本养老保险费.
@@ -574,6 +617,7 @@ pub struct CertificateLine {
 /// proves it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PaymentCertificate {
     /// The certificate number, decimal digits.
     pub number: String,
@@ -596,6 +640,7 @@ pub struct PaymentCertificate {
 /// was paid under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TaxPaymentLine {
     pub ticket_number: String,
     #[serde(flatten)]
@@ -607,6 +652,7 @@ pub struct TaxPaymentLine {
 /// the lines span, issue date, holder tag).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TaxPaymentCertificate {
     /// The certificate number, decimal digits (the same number space as 缴费证明).
     pub number: String,
@@ -628,6 +674,7 @@ pub struct TaxPaymentCertificate {
 /// One paid payment as the 完税查询 (tax payment query) lists it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TaxPayment {
     /// The payment order, to select for a 完税证明.
     pub order_id: String,
@@ -654,6 +701,7 @@ pub struct TaxPayment {
 /// The answer of the 完税查询: paid payments, newest first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TaxPaymentList {
     pub items: Vec<TaxPayment>,
 }
@@ -661,6 +709,7 @@ pub struct TaxPaymentList {
 /// `POST /v1/tax-certificates`: the payments (from the 完税查询) a 完税证明 covers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewTaxCertificate {
     /// 1 to 100 distinct `ord_...` ids of the person's paid payment orders; their order does
     /// not matter.
@@ -670,6 +719,7 @@ pub struct NewTaxCertificate {
 /// Either certificate, tagged by its kind: `{"kind": "payment", ...}` or
 /// `{"kind": "tax_payment", ...}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum IssuedCertificate {
     Payment(PaymentCertificate),

@@ -61,6 +61,8 @@ describe('paid result', () => {
         ticket_number: '325640100000012345',
         amount: '991.00',
         status: 'paid',
+        period_start: '2025-06',
+        period_end: '2025-06',
       }),
     );
 
@@ -91,6 +93,8 @@ describe('paid result', () => {
         ticket_number: '325640100000012345',
         amount: '991.00',
         status: 'paid',
+        period_start: '2025-06',
+        period_end: '2025-06',
       }),
     );
 

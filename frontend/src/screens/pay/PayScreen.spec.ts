@@ -22,6 +22,8 @@ const order: PaymentOrder = {
   amount: '991.00',
   status: 'awaiting_payment',
   channel: 'unionpay',
+  period_start: '2025-06',
+  period_end: '2025-06',
 };
 
 const started: PaymentStarted = {
