@@ -39,6 +39,15 @@ const COMMANDS: &[&str] = &[
     "quote_assessment",
     "create_assessment",
     "get_assessment",
+    // The natural-person account and 完税查询及证明补打.
+    "account_status",
+    "register_account",
+    "log_in",
+    "log_out",
+    "account_devices",
+    "revoke_account_device",
+    "list_tax_payments",
+    "issue_tax_certificate",
 ];
 
 fn main() {

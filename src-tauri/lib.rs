@@ -1,6 +1,10 @@
 //! The Tauri shell of 社保缴费助手: starts the embedded sandbox gateway, enrolls this device
 //! with a key kept in the OS keyring, and exposes one thin command per user action.
 
+mod account_commands;
+mod accounts;
+#[cfg(test)]
+mod accounts_tests;
 mod actions;
 mod certificates;
 mod commands;
@@ -99,6 +103,15 @@ pub fn run() {
             commands::quote_assessment,
             commands::create_assessment,
             commands::get_assessment,
+            // The natural-person account and 完税查询及证明补打.
+            account_commands::account_status,
+            account_commands::register_account,
+            account_commands::log_in,
+            account_commands::log_out,
+            account_commands::account_devices,
+            account_commands::revoke_account_device,
+            account_commands::list_tax_payments,
+            account_commands::issue_tax_certificate,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -52,6 +52,18 @@ import type {
   WaitPaymentRequest,
 } from './types';
 import type {
+  Account,
+  AccountDevice,
+  AccountDeviceList,
+  AccountStatus,
+  DeviceRequest,
+  IssueTaxCertificateRequest,
+  LogInRequest,
+  RegisterAccountRequest,
+  TaxPaymentsRequest,
+  TaxPaymentsView,
+} from './types';
+import type {
   ListDeclarationsRequest,
   PaymentExceptionList,
   VoidDeclarationRequest,
@@ -278,4 +290,49 @@ export function createAssessment(request: NewAssessment): Promise<AssessmentProg
 /** An assessment with its transmission status and the seconds left. */
 export function getAssessment(request: AssessmentRequest): Promise<AssessmentProgress> {
   return call('get_assessment', request);
+}
+
+// The natural-person account (个人办税登录) and 完税查询及证明补打. The session token stays in
+// the shell (the OS keyring); the webview only learns whether someone is logged in.
+
+/** Whether a natural person is logged in on this device (masked number only). */
+export function accountStatus(): Promise<AccountStatus> {
+  return call('account_status');
+}
+
+/** 自然人注册 for the confirmed person: a mobile number and a password. */
+export function registerAccount(request: RegisterAccountRequest): Promise<Account> {
+  return call('register_account', request);
+}
+
+/** 个人办税登录 with a document number and the account's password. */
+export function logIn(request: LogInRequest): Promise<AccountStatus> {
+  return call('log_in', request);
+}
+
+/** Ends the login: the gateway is told and the token leaves the keyring. */
+export function logOut(): Promise<null> {
+  return call('log_out');
+}
+
+/** The devices the logged-in person used, this one marked `current`. */
+export function accountDevices(): Promise<AccountDeviceList> {
+  return call('account_devices');
+}
+
+/** Revokes another device of the person (a lost phone): its key is refused from then on. */
+export function revokeAccountDevice(request: DeviceRequest): Promise<AccountDevice> {
+  return call('revoke_account_device', request);
+}
+
+/** 完税查询 of one year, with the 完税证明 this device saved and their status now. */
+export function listTaxPayments(request: TaxPaymentsRequest): Promise<TaxPaymentsView> {
+  return call('list_tax_payments', request);
+}
+
+/** 开具完税证明 for the selected payments: checked, drawn and saved like a 缴费证明. */
+export function issueTaxCertificate(
+  request: IssueTaxCertificateRequest,
+): Promise<IssuedCertificate> {
+  return call('issue_tax_certificate', request);
 }

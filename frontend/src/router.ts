@@ -18,6 +18,10 @@ import VerifyScreen from './screens/verify/VerifyScreen.vue';
 import DeclarationsScreen from './screens/declarations/DeclarationsScreen.vue';
 import ExceptionsScreen from './screens/exceptions/ExceptionsScreen.vue';
 import { useJourneyStore } from './stores/journey';
+// The natural-person account and 完税查询及证明补打.
+import AccountScreen from './screens/account/AccountScreen.vue';
+import RegisterAccountScreen from './screens/account/RegisterAccountScreen.vue';
+import TaxCertificatesScreen from './screens/tax/TaxCertificatesScreen.vue';
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomeScreen },
@@ -53,6 +57,17 @@ export const routes: RouteRecordRaw[] = [
     component: AssessmentScreen,
     beforeEnter: () =>
       useJourneyStore().person ? true : { name: 'identity', query: { next: 'assessment' } },
+  },
+  // 完税查询及证明补打 and the account ask for a login themselves; registering needs a confirmed
+  // person, who comes back here after confirming.
+  { path: '/tax-certificates', name: 'taxCertificates', component: TaxCertificatesScreen },
+  { path: '/account', name: 'account', component: AccountScreen },
+  {
+    path: '/account/register',
+    name: 'registerAccount',
+    component: RegisterAccountScreen,
+    beforeEnter: () =>
+      useJourneyStore().person ? true : { name: 'identity', query: { next: 'registerAccount' } },
   },
   { path: '/:unknown(.*)*', redirect: { name: 'home' } },
 ];

@@ -178,7 +178,11 @@ export interface CertificateLine {
 }
 
 /** A 缴费证明 as the gateway issued it (masked holder). */
+/** 缴费证明 (one payment) or 完税证明 (the payments a logged-in person selects). */
+export type CertificateKind = 'payment' | 'tax_payment';
+
 export interface PaymentCertificate {
+  kind?: 'payment';
   number: string;
   order_id: string;
   ticket_number: string;
@@ -191,9 +195,28 @@ export interface PaymentCertificate {
   status: CertificateStatus;
 }
 
+/** A line of a 完税证明: a payment line under the ticket it was paid with. */
+export interface TaxPaymentLine extends CertificateLine {
+  ticket_number: string;
+}
+
+/** A 完税证明 as the gateway issues it (docs/api.md "Tax payment certificates"). */
+export interface TaxPaymentCertificate {
+  kind: 'tax_payment';
+  number: string;
+  order_ids: string[];
+  name_masked: string;
+  id_number_masked: string;
+  lines: TaxPaymentLine[];
+  total: Money;
+  issued_on: string;
+  tax_office: string;
+  status: CertificateStatus;
+}
+
 /** A certificate saved on this device. */
 export interface SavedCertificate {
-  certificate: PaymentCertificate;
+  certificate: PaymentCertificate | TaxPaymentCertificate;
   /** Where the first page was saved (Pictures/社保缴费助手/... on desktop). */
   path: string;
   file_name: string;
@@ -215,6 +238,8 @@ export interface CertificateImages extends SavedCertificate {
 
 /** One row of the saved certificates (已保存的证明): masked holder only. */
 export interface GalleryEntry {
+  /** Absent on entries of older shells: a 缴费证明. */
+  kind?: CertificateKind;
   number: string;
   name_masked: string;
   total: Money;
@@ -527,4 +552,88 @@ export interface AssessmentProgress {
 
 export interface AssessmentRequest {
   assessment_id: string;
+}
+
+// The natural-person account (个人办税登录) and 完税查询及证明补打.
+
+/** Whether a natural person is logged in on this device, and who (masked only). */
+export interface AccountStatus {
+  logged_in: boolean;
+  id_type?: IdType;
+  id_number_masked?: string;
+  /** RFC 3339: when the login ends. */
+  expires_at?: string;
+}
+
+export interface RegisterAccountRequest {
+  phone: string;
+  password: string;
+}
+
+export interface Account {
+  account_id: string;
+  phone_masked: string;
+  created_at: string;
+}
+
+export interface LogInRequest {
+  id_type: IdType;
+  id_number: string;
+  password: string;
+}
+
+/** A device the logged-in person confirmed their identity or logged in on. */
+export interface AccountDevice {
+  id: string;
+  enrolled_at: string;
+  last_seen: string;
+  /** The device asking: this one. */
+  current: boolean;
+  revoked_at?: string;
+}
+
+export interface AccountDeviceList {
+  items: AccountDevice[];
+}
+
+export interface DeviceRequest {
+  device_id: string;
+}
+
+/** One paid payment in the 完税查询. */
+export interface TaxPayment {
+  order_id: string;
+  ticket_number: string;
+  period_start: YearMonth;
+  period_end: YearMonth;
+  lines: CertificateLine[];
+  amount: Money;
+  paid_at: string;
+  paid_on: string;
+  channel?: Channel;
+  tax_office: string;
+  /** The valid 完税证明 covering it, if any. */
+  certificate_number?: string;
+}
+
+/** A 完税证明 this device saved, with its status at the gateway now. */
+export interface TaxCertificateState {
+  number: string;
+  status: CertificateStatus;
+  order_ids: string[];
+  total: Money;
+  issued_on: string;
+}
+
+export interface TaxPaymentsView {
+  items: TaxPayment[];
+  certificates: TaxCertificateState[];
+}
+
+export interface TaxPaymentsRequest {
+  year: number;
+}
+
+export interface IssueTaxCertificateRequest {
+  order_ids: string[];
 }

@@ -683,6 +683,54 @@ impl IssuedCertificate {
             Self::TaxPayment(_) => crate::certificate::CertificateKind::TaxPayment,
         }
     }
+
+    /// The certificate number (one number space for both kinds).
+    pub fn number(&self) -> &str {
+        match self {
+            Self::Payment(c) => &c.number,
+            Self::TaxPayment(c) => &c.number,
+        }
+    }
+
+    pub fn total(&self) -> Amount {
+        match self {
+            Self::Payment(c) => c.total,
+            Self::TaxPayment(c) => c.total,
+        }
+    }
+
+    /// `<VERIFY-ORIGIN>/C/<base32>`: the signed QR payload v1.
+    pub fn qr_text(&self) -> &str {
+        match self {
+            Self::Payment(c) => &c.qr_text,
+            Self::TaxPayment(c) => &c.qr_text,
+        }
+    }
+
+    pub fn name_masked(&self) -> &str {
+        match self {
+            Self::Payment(c) => &c.name_masked,
+            Self::TaxPayment(c) => &c.name_masked,
+        }
+    }
+
+    pub fn issued_on(&self) -> chrono::NaiveDate {
+        match self {
+            Self::Payment(c) => c.issued_on,
+            Self::TaxPayment(c) => c.issued_on,
+        }
+    }
+
+    /// The fee period its lines span: (first month, last month); `None` without lines.
+    pub fn fee_period(&self) -> Option<(YearMonth, YearMonth)> {
+        let lines: Vec<&CertificateLine> = match self {
+            Self::Payment(c) => c.lines.iter().collect(),
+            Self::TaxPayment(c) => c.lines.iter().map(|paid| &paid.line).collect(),
+        };
+        let first = lines.iter().map(|line| line.period_start).min()?;
+        let last = lines.iter().map(|line| line.period_end).max()?;
+        Some((first, last))
+    }
 }
 
 #[cfg(test)]
