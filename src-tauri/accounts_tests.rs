@@ -27,6 +27,13 @@ fn login() -> NewSession {
     }
 }
 
+/// The year payments made now fall in: payment dates follow the real clock in China (UTC+8),
+/// whatever the sandbox's pinned today.
+fn this_year() -> i32 {
+    use chrono::Datelike;
+    (chrono::Utc::now() + chrono::Duration::hours(8)).year()
+}
+
 fn year(year: i32) -> TaxPaymentsRequest {
     TaxPaymentsRequest { year }
 }
@@ -68,7 +75,7 @@ async fn should_register_log_in_issue_a_tax_certificate_and_verify_it() {
     // Without a login the 完税查询 asks for one.
     let status = accounts::account_status(&state).await.unwrap();
     assert!(!status.logged_in);
-    let refused = accounts::list_tax_payments(&state, year(2025)).await;
+    let refused = accounts::list_tax_payments(&state, year(this_year())).await;
     assert_eq!(refused.unwrap_err().code, "session_invalid");
 
     // An account needs a confirmed person.
@@ -112,10 +119,7 @@ async fn should_register_log_in_issue_a_tax_certificate_and_verify_it() {
         .unwrap();
     assert_eq!(registered.phone_masked, "138****0000");
     let again = accounts::register_account(&state, account).await;
-    assert_eq!(
-        again.unwrap_err().code,
-        ErrorCode::AccountExists.as_str()
-    );
+    assert_eq!(again.unwrap_err().code, ErrorCode::AccountExists.as_str());
 
     // A wrong password, a malformed number, then the login.
     let wrong = NewSession {
@@ -146,14 +150,14 @@ async fn should_register_log_in_issue_a_tax_certificate_and_verify_it() {
     assert!(!shown.contains(MA_XIAOYAN.1), "{shown}");
 
     // 完税查询: the June payment, no 完税证明 yet; nothing in another year.
-    let listed = accounts::list_tax_payments(&state, year(2025))
+    let listed = accounts::list_tax_payments(&state, year(this_year()))
         .await
         .unwrap();
     assert_eq!(listed.items.len(), 1);
     assert_eq!(listed.items[0].order_id, payment.order_id);
     assert_eq!(listed.items[0].certificate_number, None);
     assert!(listed.certificates.is_empty());
-    let other_year = accounts::list_tax_payments(&state, year(2024))
+    let other_year = accounts::list_tax_payments(&state, year(this_year() - 1))
         .await
         .unwrap();
     assert!(other_year.items.is_empty());
@@ -194,7 +198,7 @@ async fn should_register_log_in_issue_a_tax_certificate_and_verify_it() {
     assert_eq!(verified.number.as_deref(), Some(number.as_str()));
 
     // The list now names it, valid; asking again for the same selection reprints it.
-    let listed = accounts::list_tax_payments(&state, year(2025))
+    let listed = accounts::list_tax_payments(&state, year(this_year()))
         .await
         .unwrap();
     assert_eq!(
@@ -230,7 +234,7 @@ async fn should_register_log_in_issue_a_tax_certificate_and_verify_it() {
     accounts::log_out(&state).await.unwrap();
     assert!(!accounts::account_status(&state).await.unwrap().logged_in);
     assert!(!has_login(&store));
-    let refused = accounts::list_tax_payments(&state, year(2025)).await;
+    let refused = accounts::list_tax_payments(&state, year(this_year())).await;
     assert_eq!(refused.unwrap_err().code, "session_invalid");
     state.shutdown().await;
 }
@@ -264,10 +268,7 @@ async fn should_revoke_a_lost_device_from_another_one() {
     .unwrap();
     assert!(revoked.revoked_at.is_some());
     let refused = accounts::account_devices(&phone).await;
-    assert_eq!(
-        refused.unwrap_err().code,
-        ErrorCode::DeviceRevoked.as_str()
-    );
+    assert_eq!(refused.unwrap_err().code, ErrorCode::DeviceRevoked.as_str());
     phone.shutdown().await;
     home.shutdown().await;
 }

@@ -403,7 +403,11 @@ pub async fn issue_certificate(
     let certificate: PaymentCertificate = state
         .send_journaled(&session, &intent, "/v1/certificates", &body)
         .await?;
-    save_issued(state, IssuedCertificate::Payment(certificate)).await
+    save_issued(
+        state,
+        shebao_core::wire::IssuedCertificate::Payment(certificate),
+    )
+    .await
 }
 
 /// Checks an issued certificate's signature against the trusted certificate keys, renders
@@ -487,14 +491,13 @@ pub struct SavedRecord {
 fn read_record(stored: StoredCertificate) -> CommandResult<SavedRecord> {
     let unreadable = |_| CommandError::new("internal", "saved certificate does not parse");
     // Entries saved before certificates had kinds are 缴费证明 without the `kind` tag.
-    let certificate = serde_json::from_str::<shebao_core::wire::IssuedCertificate>(
-        &stored.certificate,
-    )
-    .or_else(|_| {
-        serde_json::from_str::<PaymentCertificate>(&stored.certificate)
-            .map(shebao_core::wire::IssuedCertificate::Payment)
-    })
-    .map_err(unreadable)?;
+    let certificate =
+        serde_json::from_str::<shebao_core::wire::IssuedCertificate>(&stored.certificate)
+            .or_else(|_| {
+                serde_json::from_str::<PaymentCertificate>(&stored.certificate)
+                    .map(shebao_core::wire::IssuedCertificate::Payment)
+            })
+            .map_err(unreadable)?;
     let pages: Vec<String> = serde_json::from_str(&stored.pages).map_err(unreadable)?;
     Ok(SavedRecord {
         saved: SavedCertificate {

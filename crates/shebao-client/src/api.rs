@@ -349,8 +349,13 @@ impl Client {
         idempotency_key: &str,
     ) -> Result<TaxPaymentCertificate, ClientError> {
         let body = NewTaxCertificate { order_ids };
-        self.post_as_account("/v1/tax-certificates", &body, idempotency_key, session_token)
-            .await
+        self.post_as_account(
+            "/v1/tax-certificates",
+            &body,
+            idempotency_key,
+            session_token,
+        )
+        .await
     }
 
     /// One of the person's 完税证明 in any status (valid, superseded, refunded).

@@ -11,6 +11,9 @@ import type {
   TaxPaymentsView,
 } from '../../types';
 
+/** Payment dates follow the real clock: the screen starts at this year in China. */
+const THIS_YEAR = new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear();
+
 const loggedIn: AccountStatus = {
   logged_in: true,
   id_type: 'resident_id_card',
@@ -97,7 +100,7 @@ describe('完税查询及证明补打', () => {
       { id_type: 'resident_id_card', id_number: '640104199003150022', password: 'Shebao-2025' },
     ]);
     expect(wrapper.get('[data-testid="tax-logged-in"]').text()).toContain('640104********0022');
-    expect(backend.callsTo('list_tax_payments')).toEqual([{ year: 2025 }]);
+    expect(backend.callsTo('list_tax_payments')).toEqual([{ year: THIS_YEAR }]);
     expect(wrapper.findAll('[data-testid="tax-payment"]')).toHaveLength(1);
     // The password is not kept in the form after the try.
     expect((inBody('login-password') as HTMLInputElement | null)?.value ?? '').toBe('');
@@ -123,13 +126,15 @@ describe('完税查询及证明补打', () => {
     const backend = installFakeBackend({
       account_status: () => loggedIn,
       list_tax_payments: (request) =>
-        request?.year === 2024
+        request?.year === THIS_YEAR - 1
           ? { items: [june], certificates: [] }
           : { items: [], certificates: [] },
     });
     const { wrapper } = await renderApp('/tax-certificates');
 
-    expect(wrapper.get('[data-testid="tax-empty"]').text()).toContain('2025 年没有已缴款的社保费');
+    expect(wrapper.get('[data-testid="tax-empty"]').text()).toContain(
+      `${THIS_YEAR} 年没有已缴款的社保费`,
+    );
     await wrapper.get('[data-testid="tax-year"]').trigger('click');
     await flushPromises();
     const columns = document.querySelectorAll('.van-picker-column__item');
@@ -138,7 +143,10 @@ describe('完税查询及证明补打', () => {
     (document.querySelector('.van-picker__confirm') as HTMLElement).click();
     await flushPromises();
 
-    expect(backend.callsTo('list_tax_payments')).toEqual([{ year: 2025 }, { year: 2024 }]);
+    expect(backend.callsTo('list_tax_payments')).toEqual([
+      { year: THIS_YEAR },
+      { year: THIS_YEAR - 1 },
+    ]);
     expect(wrapper.findAll('[data-testid="tax-payment"]')).toHaveLength(1);
   });
 
