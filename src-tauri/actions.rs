@@ -403,6 +403,19 @@ pub async fn issue_certificate(
     let certificate: PaymentCertificate = state
         .send_journaled(&session, &intent, "/v1/certificates", &body)
         .await?;
+    save_issued(
+        state,
+        shebao_core::wire::IssuedCertificate::Payment(certificate),
+    )
+    .await
+}
+
+/// Checks an issued certificate's signature against the trusted certificate keys, renders
+/// it, saves it to the album and remembers it for the gallery (either kind).
+pub async fn save_issued(
+    state: &AppState,
+    certificate: shebao_core::wire::IssuedCertificate,
+) -> CommandResult<IssuedCertificate> {
     let (verify_origin, signed) = certificates::verify(&certificate, state.client.trusted_keys())?;
 
     let album = state.album.clone();
@@ -432,7 +445,7 @@ fn png_data_url(png: &[u8]) -> String {
 async fn remember_saved(state: &AppState, saved: &SavedCertificate) -> CommandResult<()> {
     let internal = |_| CommandError::new("internal", "certificate does not serialise");
     let stored = StoredCertificate {
-        number: saved.certificate.number.clone(),
+        number: saved.certificate.number().to_owned(),
         certificate: serde_json::to_string(&saved.certificate).map_err(internal)?,
         sandbox: state.info.sandbox,
         file_name: saved.file_name.clone(),
@@ -455,6 +468,7 @@ async fn remember_saved(state: &AppState, saved: &SavedCertificate) -> CommandRe
 /// A certificate in the gallery: what the list shows (masked holder only) and where it went.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct GalleryEntry {
+    pub kind: shebao_core::certificate::CertificateKind,
     pub number: String,
     pub name_masked: String,
     pub total: shebao_core::Amount,
@@ -478,8 +492,14 @@ pub struct SavedRecord {
 
 fn read_record(stored: StoredCertificate) -> CommandResult<SavedRecord> {
     let unreadable = |_| CommandError::new("internal", "saved certificate does not parse");
-    let certificate: PaymentCertificate =
-        serde_json::from_str(&stored.certificate).map_err(unreadable)?;
+    // Entries saved before certificates had kinds are 缴费证明 without the `kind` tag.
+    let certificate =
+        serde_json::from_str::<shebao_core::wire::IssuedCertificate>(&stored.certificate)
+            .or_else(|_| {
+                serde_json::from_str::<PaymentCertificate>(&stored.certificate)
+                    .map(shebao_core::wire::IssuedCertificate::Payment)
+            })
+            .map_err(unreadable)?;
     let pages: Vec<String> = serde_json::from_str(&stored.pages).map_err(unreadable)?;
     Ok(SavedRecord {
         saved: SavedCertificate {
@@ -510,13 +530,15 @@ pub async fn saved_certificates(state: &AppState) -> CommandResult<Vec<GalleryEn
             let saved_at = stored.saved_at;
             let record = read_record(stored)?.saved;
             let certificate = &record.certificate;
+            let period = certificate.fee_period();
             Ok(GalleryEntry {
-                number: certificate.number.clone(),
-                name_masked: certificate.name_masked.clone(),
-                total: certificate.total,
-                period_start: certificate.lines.iter().map(|l| l.period_start).min(),
-                period_end: certificate.lines.iter().map(|l| l.period_end).max(),
-                issued_on: certificate.issued_on,
+                kind: certificate.kind(),
+                number: certificate.number().to_owned(),
+                name_masked: certificate.name_masked().to_owned(),
+                total: certificate.total(),
+                period_start: period.map(|(first, _)| first),
+                period_end: period.map(|(_, last)| last),
+                issued_on: certificate.issued_on(),
                 file_name: record.file_name.clone(),
                 path: record.path.clone(),
                 pages: record.pages.len(),

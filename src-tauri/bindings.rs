@@ -55,6 +55,15 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::policy::policy_figures,
             crate::reminders::due_reminders,
             crate::reminders::mark_reminder_sent,
+            // The natural-person account and 完税查询及证明补打.
+            crate::account_commands::account_status,
+            crate::account_commands::register_account,
+            crate::account_commands::log_in,
+            crate::account_commands::log_out,
+            crate::account_commands::account_devices,
+            crate::account_commands::revoke_account_device,
+            crate::account_commands::list_tax_payments,
+            crate::account_commands::issue_tax_certificate,
         ])
 }
 

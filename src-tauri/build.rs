@@ -42,6 +42,15 @@ const COMMANDS: &[&str] = &[
     "policy_figures",
     "due_reminders",
     "mark_reminder_sent",
+    // The natural-person account and 完税查询及证明补打.
+    "account_status",
+    "register_account",
+    "log_in",
+    "log_out",
+    "account_devices",
+    "revoke_account_device",
+    "list_tax_payments",
+    "issue_tax_certificate",
 ];
 
 fn main() {

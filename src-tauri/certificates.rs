@@ -1,19 +1,17 @@
-//! Payment certificates on this device: check the gateway's certificate against the keys the
-//! app trusts, render it as a PNG and save it to the album through `tauri-plugin-album`
-//! (Pictures/社保缴费助手 on desktop, the photo library on phones).
+//! Certificates on this device (缴费证明 and 完税证明): check the gateway's certificate against
+//! the keys the app trusts, render it as a PNG and save it to the album through
+//! `tauri-plugin-album` (Pictures/社保缴费助手 on desktop, the photo library on phones).
 
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
 use shebao_certificate::{
-    CertificateKind, CertificateLine, CertificateView, FontFace, Fonts, PAYMENT_CERTIFICATE_TITLE,
-    PageFormat, RARE_FONT_FILE,
+    CertificateKind, CertificateLine, CertificateView, FontFace, Fonts, PageFormat, RARE_FONT_FILE,
 };
 use shebao_client::TrustedKeys;
-use shebao_core::YearMonth;
 use shebao_core::certificate::SignedCertificate;
-use shebao_core::wire::PaymentCertificate;
+use shebao_core::wire::{IssuedCertificate, PaymentCertificate};
 use tauri_plugin_album::{ImageRequest, SavedImage};
 
 use crate::error::CommandError;
@@ -56,7 +54,8 @@ pub type SharedAlbum = Arc<dyn Album>;
 /// A certificate saved on this device.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct SavedCertificate {
-    pub certificate: PaymentCertificate,
+    /// The gateway's certificate as issued, tagged with its `kind` (`payment`, `tax_payment`).
+    pub certificate: IssuedCertificate,
     /// Where the first page went: a file path on desktop, a `content://` URI on Android, a
     /// photo-library identifier on iOS.
     pub path: String,
@@ -68,11 +67,11 @@ pub struct SavedCertificate {
 /// Checks that the certificate's QR is signed by a trusted certificate key and says what the
 /// certificate's fields say (amount and fee period).
 pub fn verify(
-    certificate: &PaymentCertificate,
+    certificate: &IssuedCertificate,
     trusted: &TrustedKeys,
 ) -> Result<(String, SignedCertificate), CommandError> {
     let refused = |what: &str| CommandError::new("certificate_invalid", what.to_owned());
-    let (origin, signed) = SignedCertificate::parse_qr_text(&certificate.qr_text)
+    let (origin, signed) = SignedCertificate::parse_qr_text(certificate.qr_text())
         .map_err(|_| refused("certificate QR does not parse"))?;
     let payload = signed.payload();
     let key = trusted
@@ -82,9 +81,10 @@ pub fn verify(
         .verify(key)
         .map_err(|_| refused("certificate signature does not verify"))?;
 
-    let amount_matches = i64::from(payload.amount_fen) == certificate.total.fen();
-    let period_matches = fee_period(certificate) == Some((payload.first_month, payload.last_month));
-    let number_matches = certificate.number == payload.number.to_string();
+    let amount_matches = i64::from(payload.amount_fen) == certificate.total().fen();
+    let period_matches =
+        certificate.fee_period() == Some((payload.first_month, payload.last_month));
+    let number_matches = certificate.number() == payload.number.to_string();
     if !amount_matches || !period_matches || !number_matches {
         return Err(refused("certificate fields differ from its signed QR"));
     }
@@ -93,7 +93,7 @@ pub fn verify(
 
 /// Renders the certificate's pages as PNG images.
 pub fn render(
-    certificate: &PaymentCertificate,
+    certificate: &IssuedCertificate,
     signed: SignedCertificate,
     verify_origin: String,
     sandbox: bool,
@@ -109,7 +109,35 @@ pub fn render(
     if rare.exists() {
         fonts = fonts.with_fallback(FontFace::load(&rare).map_err(font_unavailable)?);
     }
-    let view = CertificateView {
+    let view = match certificate {
+        IssuedCertificate::Payment(certificate) => {
+            payment_view(certificate, signed, verify_origin, sandbox)
+        }
+        IssuedCertificate::TaxPayment(certificate) => {
+            let mut view = CertificateView::tax_payment(certificate, sandbox).map_err(|error| {
+                tracing::error!(code = error.code(), "certificate render failed");
+                CommandError::new("render_failed", error.code())
+            })?;
+            // The payload and origin as checked by `verify`, as for a 缴费证明.
+            view.certificate = signed;
+            view.verify_origin = verify_origin;
+            view
+        }
+    };
+    shebao_certificate::render_certificate(&view, &fonts, PageFormat::Png).map_err(|error| {
+        tracing::error!(code = error.code(), "certificate render failed");
+        CommandError::new("render_failed", error.code())
+    })
+}
+
+/// The view of a 缴费证明: one ticket for the whole certificate.
+fn payment_view(
+    certificate: &PaymentCertificate,
+    signed: SignedCertificate,
+    verify_origin: String,
+    sandbox: bool,
+) -> CertificateView {
+    CertificateView {
         kind: CertificateKind::Payment,
         name_masked: certificate.name_masked.clone(),
         id_number_masked: certificate.id_number_masked.clone(),
@@ -133,17 +161,13 @@ pub fn render(
         sandbox,
         certificate: signed,
         verify_origin,
-    };
-    shebao_certificate::render_certificate(&view, &fonts, PageFormat::Png).map_err(|error| {
-        tracing::error!(code = error.code(), "certificate render failed");
-        CommandError::new("render_failed", error.code())
-    })
+    }
 }
 
 /// Saves rendered pages to the album: the first under [`file_name`], further pages (a
 /// certificate too long for one image) as `_第n页`.
 pub fn save_pages(
-    certificate: &PaymentCertificate,
+    certificate: &IssuedCertificate,
     pages: Vec<Vec<u8>>,
     album: &dyn Album,
 ) -> Result<SavedCertificate, CommandError> {
@@ -162,7 +186,7 @@ pub fn save_pages(
             .map_err(save_failed)?;
         locations.push(saved.location);
     }
-    tracing::info!(number = %certificate.number, "certificate saved");
+    tracing::info!(number = %certificate.number(), kind = ?certificate.kind(), "certificate saved");
     Ok(SavedCertificate {
         certificate: certificate.clone(),
         path: locations.first().cloned().unwrap_or_default(),
@@ -184,27 +208,17 @@ fn save_failed(error: tauri_plugin_album::Error) -> CommandError {
     CommandError::new("save_failed", error.to_string())
 }
 
-/// The fee period the certificate's lines cover: (first month, last month).
-fn fee_period(certificate: &PaymentCertificate) -> Option<(YearMonth, YearMonth)> {
-    let first = certificate
-        .lines
-        .iter()
-        .map(|line| line.period_start)
-        .min()?;
-    let last = certificate.lines.iter().map(|line| line.period_end).max()?;
-    Some((first, last))
-}
-
-/// `缴费证明_<fee period>_<certificate number>.png`.
-pub fn file_name(certificate: &PaymentCertificate) -> String {
-    let period = match fee_period(certificate) {
+/// `缴费证明_<fee period>_<certificate number>.png` (`完税证明_…` for a 完税证明).
+pub fn file_name(certificate: &IssuedCertificate) -> String {
+    let period = match certificate.fee_period() {
         Some((first, last)) if first == last => first.to_string(),
         Some((first, last)) => format!("{first}至{last}"),
         None => "未知所属期".to_owned(),
     };
     format!(
-        "{PAYMENT_CERTIFICATE_TITLE}_{period}_{}.png",
-        certificate.number
+        "{}_{period}_{}.png",
+        certificate.kind().title_zh(),
+        certificate.number()
     )
 }
 
@@ -213,8 +227,8 @@ mod tests {
     use super::*;
     use shebao_core::wire::{CertificateLine as WireLine, CertificateStatus};
 
-    fn certificate() -> PaymentCertificate {
-        PaymentCertificate {
+    fn certificate() -> IssuedCertificate {
+        IssuedCertificate::Payment(PaymentCertificate {
             number: "20250000000001".into(),
             order_id: "ord_1".into(),
             ticket_number: "1".into(),
@@ -236,7 +250,7 @@ mod tests {
             tax_office: "国家税务总局银川市税务局（演示）".into(),
             qr_text: String::new(),
             status: CertificateStatus::Valid,
-        }
+        })
     }
 
     #[test]
@@ -244,6 +258,37 @@ mod tests {
         assert_eq!(
             file_name(&certificate()),
             "缴费证明_2025-04至2025-06_20250000000001.png"
+        );
+    }
+
+    #[test]
+    fn should_name_a_tax_payment_certificate_file_by_its_kind() {
+        let IssuedCertificate::Payment(payment) = certificate() else {
+            unreachable!("a payment certificate")
+        };
+        let tax = IssuedCertificate::TaxPayment(shebao_core::wire::TaxPaymentCertificate {
+            number: "20250000000002".into(),
+            order_ids: vec![payment.order_id.clone()],
+            name_masked: payment.name_masked.clone(),
+            id_number_masked: payment.id_number_masked.clone(),
+            id_type: payment.id_type,
+            lines: payment
+                .lines
+                .iter()
+                .map(|line| shebao_core::wire::TaxPaymentLine {
+                    ticket_number: payment.ticket_number.clone(),
+                    line: line.clone(),
+                })
+                .collect(),
+            total: payment.total,
+            issued_on: payment.issued_on,
+            tax_office: payment.tax_office.clone(),
+            qr_text: String::new(),
+            status: CertificateStatus::Valid,
+        });
+        assert_eq!(
+            file_name(&tax),
+            "完税证明_2025-04至2025-06_20250000000002.png"
         );
     }
 

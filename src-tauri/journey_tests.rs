@@ -15,14 +15,14 @@ use crate::secrets::{MemoryStore, SecretStore};
 use crate::settings::GatewaySetting;
 use crate::state::{AppState, StartOptions, unix_now};
 
-const MA_XIAOYAN: (&str, &str) = ("马小燕", "640104199003150022");
+pub(crate) const MA_XIAOYAN: (&str, &str) = ("马小燕", "640104199003150022");
 const WANG_JIANGUO: (&str, &str) = ("王建国", "64020219850720001X");
 
 fn font_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(crate::certificates::FONT_RESOURCE)
 }
 
-async fn start(
+pub(crate) async fn start(
     data_dir: &Path,
     store: &Arc<MemoryStore>,
     log_guard: Option<tracing_appender::non_blocking::WorkerGuard>,
@@ -59,7 +59,7 @@ async fn captcha_answer(state: &AppState, captcha_id: &str) -> String {
     answer["answer"].as_str().unwrap().to_owned()
 }
 
-async fn confirm(state: &AppState, name: &str, id_number: &str) {
+pub(crate) async fn confirm(state: &AppState, name: &str, id_number: &str) {
     let captcha = actions::new_captcha(state).await.unwrap();
     let answer = captcha_answer(state, &captcha.captcha_id).await;
     actions::confirm_identity(
@@ -532,7 +532,7 @@ async fn paid_certificate(state: &AppState, person: (&str, &str)) -> actions::Is
 
 /// For the confirmed person: declares what is due, pays it on the sandbox cashier, waits for
 /// the gateway to see it paid and issues the certificate.
-async fn pay_and_issue(state: &AppState) -> actions::IssuedCertificate {
+pub(crate) async fn pay_and_issue(state: &AppState) -> actions::IssuedCertificate {
     let ids = payable_ids(state).await;
     let declaration = actions::declare(state, DeclareRequest { payable_ids: ids })
         .await
@@ -601,7 +601,7 @@ async fn should_list_render_and_verify_saved_certificates_and_forget_them_on_cle
     let gallery = actions::saved_certificates(&state).await.unwrap();
     assert_eq!(gallery.len(), 1);
     let entry = &gallery[0];
-    assert_eq!(entry.number, issued.saved.certificate.number);
+    assert_eq!(entry.number, issued.saved.certificate.number());
     assert_eq!(entry.path, saved_file.to_string_lossy());
     let listed = serde_json::to_string(&gallery).unwrap();
     assert!(!listed.contains(MA_XIAOYAN.0), "no full name in the list");
@@ -624,7 +624,7 @@ async fn should_list_render_and_verify_saved_certificates_and_forget_them_on_cle
         .unwrap();
     assert_eq!(verified.verdict, Verdict::Valid);
     assert_eq!(verified.number.as_deref(), Some(entry.number.as_str()));
-    assert_eq!(verified.amount, Some(issued.saved.certificate.total));
+    assert_eq!(verified.amount, Some(issued.saved.certificate.total()));
     assert!(
         verified.origin_local_only,
         "the sandbox verifies on 127.0.0.1"
@@ -633,7 +633,7 @@ async fn should_list_render_and_verify_saved_certificates_and_forget_them_on_cle
     // The same page with one signed byte changed (drawn with the renderer): tampered.
     let (record, _) = actions::render_saved(&state, &entry.number).await.unwrap();
     let (origin, signed) = shebao_core::certificate::SignedCertificate::parse_qr_text(
-        &record.saved.certificate.qr_text,
+        record.saved.certificate.qr_text(),
     )
     .unwrap();
     let mut bytes = signed.to_bytes();

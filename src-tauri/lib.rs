@@ -1,6 +1,10 @@
 //! The Tauri shell of 社保缴费助手: starts the embedded sandbox gateway, enrolls this device
 //! with a key kept in the OS keyring, and exposes one thin command per user action.
 
+mod account_commands;
+mod accounts;
+#[cfg(test)]
+mod accounts_tests;
 mod actions;
 mod bindings;
 mod certificates;

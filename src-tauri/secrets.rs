@@ -234,6 +234,49 @@ impl Secrets {
     }
 }
 
+/// A natural person's login on this device (个人办税登录): the session token of
+/// `POST /v1/sessions`, when it ends, and who it belongs to (masked only).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StoredAccountSession {
+    pub session_token: String,
+    /// RFC 3339, as the gateway answered it.
+    pub expires_at: String,
+    pub id_type: shebao_core::IdType,
+    pub id_number_masked: String,
+}
+
+impl std::fmt::Debug for StoredAccountSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredAccountSession")
+            .field("expires_at", &self.expires_at)
+            .field("id_number_masked", &self.id_number_masked)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Secrets {
+    fn account_session_account(&self) -> String {
+        format!("session:{}", self.gateway)
+    }
+
+    /// The natural person logged in on this device with this gateway, if any.
+    pub fn load_account_session(&self) -> Result<Option<StoredAccountSession>, SecretError> {
+        let Some(text) = self.store.get(&self.account_session_account())? else {
+            return Ok(None);
+        };
+        Ok(serde_json::from_str(&text).ok())
+    }
+
+    pub fn save_account_session(&self, session: &StoredAccountSession) -> Result<(), SecretError> {
+        let text = Zeroizing::new(serde_json::to_string(session).unwrap_or_default());
+        self.store.set(&self.account_session_account(), &text)
+    }
+
+    pub fn delete_account_session(&self) -> Result<(), SecretError> {
+        self.store.delete(&self.account_session_account())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -92,6 +92,8 @@ pub struct AppState {
     gateway_server: Mutex<Option<RunningGateway>>,
     settings: Mutex<Settings>,
     _log_guard: Option<WorkerGuard>,
+    /// The natural person logged in on this device (个人办税登录), if any.
+    pub accounts: crate::accounts::AccountLogin,
 }
 
 /// `SHEBAO_SANDBOX_DATE=YYYY-MM-DD`, if set.
@@ -163,6 +165,7 @@ impl AppState {
             gateway_server: Mutex::new(gateway_server),
             settings: Mutex::new(settings),
             _log_guard: options.log_guard,
+            accounts: crate::accounts::AccountLogin::default(),
         };
         state.restore_session().await;
         Ok(state)
@@ -185,6 +188,11 @@ impl AppState {
                 .map(|china| now.with_timezone(&china).date_naive())
                 .unwrap_or_else(|| now.date_naive())
         })
+    }
+
+    /// The secrets of this gateway; `None` without a keyring.
+    pub fn secrets(&self) -> Option<Secrets> {
+        self.secrets.clone()
     }
 
     /// The fingerprint of the gateway this state talks to.
@@ -382,6 +390,7 @@ impl AppState {
     /// Signs a person out of this device: their token leaves the keyring and the journal
     /// forgets them.
     pub async fn sign_out(&self, person_id: &str) -> Result<(), CommandError> {
+        crate::accounts::person_signed_out(self, self.secrets.clone(), person_id).await;
         if let Some(secrets) = self.secrets.clone() {
             let id = person_id.to_owned();
             tokio::task::spawn_blocking(move || secrets.delete_person(&id))
@@ -409,6 +418,7 @@ impl AppState {
     /// reached; the answer says whether the old key was revoked.
     pub async fn clear_device(&self) -> Result<DeviceCleared, CommandError> {
         let _money = self.money_lock.lock().await;
+        crate::accounts::end_login(self).await;
         let device_revoked = match self.client.revoke_this_device().await {
             Ok(_) => true,
             // A retry of a revocation whose first answer was lost.
@@ -479,6 +489,7 @@ impl AppState {
             for person_id in people {
                 self.sign_out(&person_id).await?;
             }
+            crate::accounts::end_login(self).await;
         }
         new.save(&self.data_dir)?;
         let mut settings = self

@@ -9,6 +9,18 @@
  */
 
 import { commands } from './generated/bindings';
+import type {
+  Account,
+  AccountDevice,
+  AccountDeviceList,
+  AccountStatus,
+  DeviceRequest,
+  IssueTaxCertificateRequest,
+  LogInRequest,
+  RegisterAccountRequest,
+  TaxPaymentsRequest,
+  TaxPaymentsView,
+} from './types';
 import type * as Generated from './generated/bindings';
 import type {
   AppError,
@@ -310,4 +322,49 @@ export function dueReminders(): Promise<Generated.DueReminder[]> {
 /** Remembers that a reminder was shown, so it is shown once. */
 export async function markReminderSent(id: string): Promise<void> {
   await call(() => commands.markReminderSent({ id }));
+}
+
+// The natural-person account (个人办税登录) and 完税查询及证明补打. The session token stays in
+// the shell (the OS keyring); the webview only learns whether someone is logged in.
+
+/** Whether a natural person is logged in on this device (masked number only). */
+export function accountStatus(): Promise<AccountStatus> {
+  return call(() => commands.accountStatus());
+}
+
+/** 自然人注册 for the confirmed person: a mobile number and a password. */
+export function registerAccount(request: RegisterAccountRequest): Promise<Account> {
+  return call(() => commands.registerAccount(request));
+}
+
+/** 个人办税登录 with a document number and the account's password. */
+export function logIn(request: LogInRequest): Promise<AccountStatus> {
+  return call(() => commands.logIn(request));
+}
+
+/** Ends the login: the gateway is told and the token leaves the keyring. */
+export function logOut(): Promise<null> {
+  return call(() => commands.logOut());
+}
+
+/** The devices the logged-in person used, this one marked `current`. */
+export function accountDevices(): Promise<AccountDeviceList> {
+  return call(() => commands.accountDevices());
+}
+
+/** Revokes another device of the person (a lost phone): its key is refused from then on. */
+export function revokeAccountDevice(request: DeviceRequest): Promise<AccountDevice> {
+  return call(() => commands.revokeAccountDevice(request));
+}
+
+/** 完税查询 of one year, with the 完税证明 this device saved and their status now. */
+export function listTaxPayments(request: TaxPaymentsRequest): Promise<TaxPaymentsView> {
+  return call(() => commands.listTaxPayments(request));
+}
+
+/** 开具完税证明 for the selected payments: checked, drawn and saved like a 缴费证明. */
+export function issueTaxCertificate(
+  request: IssueTaxCertificateRequest,
+): Promise<IssuedCertificate> {
+  return call(() => commands.issueTaxCertificate(request));
 }

@@ -19,6 +19,10 @@ import DeclarationsScreen from './screens/declarations/DeclarationsScreen.vue';
 import ExceptionsScreen from './screens/exceptions/ExceptionsScreen.vue';
 import FiguresScreen from './screens/figures/FiguresScreen.vue';
 import { useJourneyStore } from './stores/journey';
+// The natural-person account and 完税查询及证明补打.
+import AccountScreen from './screens/account/AccountScreen.vue';
+import RegisterAccountScreen from './screens/account/RegisterAccountScreen.vue';
+import TaxCertificatesScreen from './screens/tax/TaxCertificatesScreen.vue';
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomeScreen },
@@ -57,6 +61,17 @@ export const routes: RouteRecordRaw[] = [
   },
   // 关于缴费标准: the policy table behind the figures, from 设置.
   { path: '/figures', name: 'figures', component: FiguresScreen },
+  // 完税查询及证明补打 and the account ask for a login themselves; registering needs a confirmed
+  // person, who comes back here after confirming.
+  { path: '/tax-certificates', name: 'taxCertificates', component: TaxCertificatesScreen },
+  { path: '/account', name: 'account', component: AccountScreen },
+  {
+    path: '/account/register',
+    name: 'registerAccount',
+    component: RegisterAccountScreen,
+    beforeEnter: () =>
+      useJourneyStore().person ? true : { name: 'identity', query: { next: 'registerAccount' } },
+  },
   { path: '/:unknown(.*)*', redirect: { name: 'home' } },
 ];
 

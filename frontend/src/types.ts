@@ -143,3 +143,27 @@ export type NewAssessment = Generated.NewAssessment_Deserialize;
 export type AssessmentStatus = Generated.AssessmentStatus;
 export type AssessmentProgress = Generated.AssessmentProgress;
 export type AssessmentRequest = Generated.AssessmentRequest;
+
+// The natural-person account (个人办税登录) and 完税查询及证明补打.
+
+/** Whether a natural person is logged in on this device, and who (masked only). */
+export type AccountStatus = Generated.AccountStatus_Serialize;
+export type RegisterAccountRequest = Generated.NewAccount;
+export type Account = Generated.Account;
+export type LogInRequest = Generated.NewSession;
+/** A device the logged-in person confirmed their identity or logged in on. */
+export type AccountDevice = Generated.AccountDevice_Serialize;
+export type AccountDeviceList = Generated.AccountDeviceList_Serialize;
+export type DeviceRequest = Generated.DeviceRequest;
+/** One paid payment in the 完税查询. */
+export type TaxPayment = Generated.TaxPayment_Serialize;
+/** A 完税证明 this device saved, with its status at the gateway now. */
+export type TaxCertificateState = Generated.TaxCertificateState;
+export type TaxPaymentsView = Generated.TaxPaymentsView_Serialize;
+export type TaxPaymentsRequest = Generated.TaxPaymentsRequest;
+export type IssueTaxCertificateRequest = Generated.IssueTaxCertificateRequest;
+/** 缴费证明 (one payment) or 完税证明 (the payments a logged-in person selects). */
+export type CertificateKind = Generated.CertificateKind;
+/** A 完税证明 as the gateway issues it, tagged as in `AnyCertificate`. */
+export type TaxPaymentCertificate = Generated.TaxPaymentCertificate & { kind: 'tax_payment' };
+export type TaxPaymentLine = Generated.TaxPaymentLine;

@@ -6,7 +6,7 @@
 export interface TestPerson {
   /** Full name as registered. */
   name: string;
-  idType: 'resident_id_card';
+  idType: 'resident_id_card' | 'residence_permit_hmt';
   /** 18 characters, check character upper-case as issued. */
   idNumber: string;
 }
@@ -80,10 +80,25 @@ export const ZHANG_XIAOMEI_ASSESSMENT = {
   amount: '1651.60',
 } as const;
 
+/**
+ * 陈嘉欣: a 港澳台居民居住证 (810000, born 1992-03-05, sequence 002, check character 7). Insured,
+ * with one payable pension item for 2025-06 (991.00): the 完税查询及证明补打 journey, which
+ * registers her natural-person account and logs in with the residence permit.
+ */
+export const CHEN_JIAXIN: TestPerson = {
+  name: '陈嘉欣',
+  idType: 'residence_permit_hmt',
+  idNumber: '810000199203050027',
+};
+
+/** What the sandbox assesses for CHEN_JIAXIN on SANDBOX_DATE. */
+export const CHEN_JIAXIN_PAYABLE = { period: '2025-06', amount: '991.00' } as const;
+
 /** Every fictional person whose details must never reach a log. */
 export const ALL_PEOPLE: readonly TestPerson[] = [
   MA_XIAOYAN,
   WANG_JIANGUO,
   MA_FUHAI,
   ZHANG_XIAOMEI,
+  CHEN_JIAXIN,
 ];

@@ -8,6 +8,11 @@ use shebao_core::wire::{
     PaymentOrder, VoidDeclaration,
 };
 
+use shebao_core::wire::{
+    Account, AccountDevice, AccountDeviceList, NewAccount, NewSession, NewTaxCertificate, Session,
+    TaxPaymentCertificate, TaxPaymentList,
+};
+
 use crate::{Client, ClientError, new_idempotency_key};
 
 /// Longest a single long-poll of an order waits on the gateway, in seconds.
@@ -263,5 +268,103 @@ impl Client {
     ) -> Result<Assessment, ClientError> {
         let target = format!("{ASSESSMENTS}/{assessment_id}");
         self.get(&target, Some(identity_token)).await
+    }
+
+    // Natural-person accounts (个人办税登录) and 完税查询及证明补打: a `Session-Token` of
+    // `POST /v1/sessions` instead of an identity token.
+
+    /// Registers a natural-person account for the person of `identity_token` (one per person:
+    /// `account_exists` otherwise).
+    pub async fn register_account(
+        &self,
+        identity_token: &str,
+        account: &NewAccount,
+        idempotency_key: &str,
+    ) -> Result<Account, ClientError> {
+        self.post(
+            "/v1/accounts",
+            account,
+            Some(idempotency_key),
+            Some(identity_token),
+        )
+        .await
+    }
+
+    /// Logs in with a document number and the account's password: a session of this device.
+    /// Sent once (a login is not replayed): `credentials_invalid`, `account_locked`.
+    pub async fn log_in(&self, login: &NewSession) -> Result<Session, ClientError> {
+        self.post("/v1/sessions", login, None, None).await
+    }
+
+    /// Ends the session; it is refused (`session_invalid`) from then on.
+    pub async fn log_out(&self, session_token: &str) -> Result<(), ClientError> {
+        self.delete_as_account("/v1/sessions/current", session_token)
+            .await
+    }
+
+    /// The devices the session's person confirmed their identity or logged in on.
+    pub async fn account_devices(
+        &self,
+        session_token: &str,
+    ) -> Result<AccountDeviceList, ClientError> {
+        self.get_as_account("/v1/account/devices", session_token)
+            .await
+    }
+
+    /// Revokes one of the person's devices (a lost phone): its key is refused from then on.
+    pub async fn revoke_account_device(
+        &self,
+        session_token: &str,
+        device_id: &str,
+        idempotency_key: &str,
+    ) -> Result<AccountDevice, ClientError> {
+        let target = format!("/v1/account/devices/{device_id}/revocation");
+        self.post_as_account(
+            &target,
+            &serde_json::json!({}),
+            idempotency_key,
+            session_token,
+        )
+        .await
+    }
+
+    /// 完税查询: the person's paid payments of one calendar year (by payment date), newest
+    /// first, each with the valid 完税证明 covering it.
+    pub async fn tax_payments(
+        &self,
+        session_token: &str,
+        year: i32,
+    ) -> Result<TaxPaymentList, ClientError> {
+        let target = format!("/v1/tax-payments?year={year}");
+        self.get_as_account(&target, session_token).await
+    }
+
+    /// Issues the 完税证明 of the selected paid orders, or answers the valid one that has
+    /// exactly this selection already (证明补打). A new one supersedes every valid 完税证明
+    /// covering one of its payments.
+    pub async fn issue_tax_certificate(
+        &self,
+        session_token: &str,
+        order_ids: Vec<String>,
+        idempotency_key: &str,
+    ) -> Result<TaxPaymentCertificate, ClientError> {
+        let body = NewTaxCertificate { order_ids };
+        self.post_as_account(
+            "/v1/tax-certificates",
+            &body,
+            idempotency_key,
+            session_token,
+        )
+        .await
+    }
+
+    /// One of the person's 完税证明 in any status (valid, superseded, refunded).
+    pub async fn tax_certificate(
+        &self,
+        session_token: &str,
+        number: &str,
+    ) -> Result<TaxPaymentCertificate, ClientError> {
+        let target = format!("/v1/tax-certificates/{number}");
+        self.get_as_account(&target, session_token).await
     }
 }

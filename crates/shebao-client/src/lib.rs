@@ -147,6 +147,8 @@ struct Outgoing<'a> {
     body: Vec<u8>,
     idempotency_key: Option<&'a str>,
     identity_token: Option<&'a str>,
+    /// A natural person's login (`Session-Token`), for the account's endpoints.
+    session_token: Option<&'a str>,
 }
 
 impl Client {
@@ -209,6 +211,7 @@ impl Client {
             body: Vec::new(),
             idempotency_key: None,
             identity_token,
+            session_token: None,
         };
         self.send(&request, true).await
     }
@@ -228,6 +231,7 @@ impl Client {
             body: serde_json::to_vec(body).map_err(network)?,
             idempotency_key,
             identity_token,
+            session_token: None,
         };
         self.send(&request, idempotency_key.is_some()).await
     }
@@ -247,8 +251,64 @@ impl Client {
             body,
             idempotency_key: Some(idempotency_key),
             identity_token,
+            session_token: None,
         };
         self.send(&request, true).await
+    }
+
+    /// GETs `target` as the natural person logged in with `session_token`.
+    pub async fn get_as_account<T: DeserializeOwned>(
+        &self,
+        target: &str,
+        session_token: &str,
+    ) -> Result<T, ClientError> {
+        let request = Outgoing {
+            method: Method::GET,
+            target,
+            body: Vec::new(),
+            idempotency_key: None,
+            identity_token: None,
+            session_token: Some(session_token),
+        };
+        self.send(&request, true).await
+    }
+
+    /// POSTs `body` under an idempotency key as the natural person logged in with
+    /// `session_token`; retried like [`Client::post`] with a key.
+    pub async fn post_as_account<B: Serialize, T: DeserializeOwned>(
+        &self,
+        target: &str,
+        body: &B,
+        idempotency_key: &str,
+        session_token: &str,
+    ) -> Result<T, ClientError> {
+        let request = Outgoing {
+            method: Method::POST,
+            target,
+            body: serde_json::to_vec(body).map_err(network)?,
+            idempotency_key: Some(idempotency_key),
+            identity_token: None,
+            session_token: Some(session_token),
+        };
+        self.send(&request, true).await
+    }
+
+    /// DELETEs `target` as the natural person logged in with `session_token` (sent once: a
+    /// lost answer is not retried, the caller decides). An empty answer (`204`) reads as `()`.
+    pub async fn delete_as_account(
+        &self,
+        target: &str,
+        session_token: &str,
+    ) -> Result<(), ClientError> {
+        let request = Outgoing {
+            method: Method::DELETE,
+            target,
+            body: Vec::new(),
+            idempotency_key: None,
+            identity_token: None,
+            session_token: Some(session_token),
+        };
+        self.send(&request, false).await
     }
 
     /// Starts from a known difference between the gateway's clock and ours, in seconds (the
@@ -334,7 +394,10 @@ impl Client {
         if let Some(token) = request.identity_token {
             builder = builder.header(header::IDENTITY_TOKEN, token);
         }
-        if request.method != Method::GET {
+        if let Some(token) = request.session_token {
+            builder = builder.header(header::SESSION_TOKEN, token);
+        }
+        if request.method == Method::POST {
             builder = builder
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(request.body.clone());
@@ -359,8 +422,10 @@ impl Client {
             .then(|| serde_json::from_slice::<Problem>(&body))
             .transpose()
             .map_err(|_| network("unexpected error body"))?;
+        // A `204 No Content` answer reads as JSON `null` (what `()` deserialises from).
+        let answer: &[u8] = if body.is_empty() { b"null" } else { &body };
         match (in_window, problem) {
-            (Ok(()), None) => serde_json::from_slice(&body)
+            (Ok(()), None) => serde_json::from_slice(answer)
                 .map_err(|_| network("unexpected response body").into()),
             (Ok(()), Some(problem)) => Err(stale_clock(&problem)
                 .unwrap_or_else(|| Refusal::Client(ClientError::Api(Box::new(problem))))),

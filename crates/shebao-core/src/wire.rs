@@ -719,7 +719,13 @@ pub struct NewTaxCertificate {
 /// Either certificate, tagged by its kind: `{"kind": "payment", ...}` or
 /// `{"kind": "tax_payment", ...}`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
+// The app's own `IssuedCertificate` (a saved certificate with its image) holds the TypeScript
+// name; a container's serde name changes nothing in this enum's JSON.
+#[cfg_attr(
+    feature = "specta",
+    derive(specta::Type),
+    serde(rename = "AnyCertificate")
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum IssuedCertificate {
     Payment(PaymentCertificate),
@@ -732,6 +738,54 @@ impl IssuedCertificate {
             Self::Payment(_) => crate::certificate::CertificateKind::Payment,
             Self::TaxPayment(_) => crate::certificate::CertificateKind::TaxPayment,
         }
+    }
+
+    /// The certificate number (one number space for both kinds).
+    pub fn number(&self) -> &str {
+        match self {
+            Self::Payment(c) => &c.number,
+            Self::TaxPayment(c) => &c.number,
+        }
+    }
+
+    pub fn total(&self) -> Amount {
+        match self {
+            Self::Payment(c) => c.total,
+            Self::TaxPayment(c) => c.total,
+        }
+    }
+
+    /// `<VERIFY-ORIGIN>/C/<base32>`: the signed QR payload v1.
+    pub fn qr_text(&self) -> &str {
+        match self {
+            Self::Payment(c) => &c.qr_text,
+            Self::TaxPayment(c) => &c.qr_text,
+        }
+    }
+
+    pub fn name_masked(&self) -> &str {
+        match self {
+            Self::Payment(c) => &c.name_masked,
+            Self::TaxPayment(c) => &c.name_masked,
+        }
+    }
+
+    pub fn issued_on(&self) -> chrono::NaiveDate {
+        match self {
+            Self::Payment(c) => c.issued_on,
+            Self::TaxPayment(c) => c.issued_on,
+        }
+    }
+
+    /// The fee period its lines span: (first month, last month); `None` without lines.
+    pub fn fee_period(&self) -> Option<(YearMonth, YearMonth)> {
+        let lines: Vec<&CertificateLine> = match self {
+            Self::Payment(c) => c.lines.iter().collect(),
+            Self::TaxPayment(c) => c.lines.iter().map(|paid| &paid.line).collect(),
+        };
+        let first = lines.iter().map(|line| line.period_start).min()?;
+        let last = lines.iter().map(|line| line.period_end).max()?;
+        Some((first, last))
     }
 }
 

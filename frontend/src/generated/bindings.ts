@@ -61,14 +61,97 @@ export const commands = {
 	dueReminders: () => typedError<DueReminder[], CommandError>(__TAURI_INVOKE("due_reminders")),
 	/**  Remembers that a reminder was shown, so it is not shown again. */
 	markReminderSent: (request: ReminderSentRequest) => typedError<null, CommandError>(__TAURI_INVOKE("mark_reminder_sent", { request })),
+	accountStatus: () => typedError<AccountStatus_Serialize, CommandError>(__TAURI_INVOKE("account_status")),
+	registerAccount: (request: NewAccount) => typedError<Account, CommandError>(__TAURI_INVOKE("register_account", { request })),
+	logIn: (request: NewSession) => typedError<AccountStatus_Serialize, CommandError>(__TAURI_INVOKE("log_in", { request })),
+	logOut: () => typedError<null, CommandError>(__TAURI_INVOKE("log_out")),
+	accountDevices: () => typedError<AccountDeviceList_Serialize, CommandError>(__TAURI_INVOKE("account_devices")),
+	revokeAccountDevice: (request: DeviceRequest) => typedError<AccountDevice_Serialize, CommandError>(__TAURI_INVOKE("revoke_account_device", { request })),
+	listTaxPayments: (request: TaxPaymentsRequest) => typedError<TaxPaymentsView_Serialize, CommandError>(__TAURI_INVOKE("list_tax_payments", { request })),
+	issueTaxCertificate: (request: IssueTaxCertificateRequest) => typedError<IssuedCertificate, CommandError>(__TAURI_INVOKE("issue_tax_certificate", { request })),
 };
 
 /* Types */
+export type Account = {
+	account_id: string,
+	/**  `138****0000`. */
+	phone_masked: string,
+	created_at: string,
+};
+
+/**  One device the account's person has used. */
+export type AccountDevice = AccountDevice_Serialize | AccountDevice_Deserialize;
+
+export type AccountDeviceList = AccountDeviceList_Serialize | AccountDeviceList_Deserialize;
+
+export type AccountDeviceList_Deserialize = {
+	items: AccountDevice_Deserialize[],
+};
+
+export type AccountDeviceList_Serialize = {
+	items: AccountDevice_Serialize[],
+};
+
+/**  One device the account's person has used. */
+export type AccountDevice_Deserialize = {
+	/**  The device id (the `kid` of its signatures). */
+	id: string,
+	enrolled_at: string,
+	/**  The last identity confirmation, login or session request of this person from it. */
+	last_seen: string,
+	/**  The device that sent this request. */
+	current: boolean,
+	revoked_at?: string | null,
+};
+
+/**  One device the account's person has used. */
+export type AccountDevice_Serialize = {
+	/**  The device id (the `kid` of its signatures). */
+	id: string,
+	enrolled_at: string,
+	/**  The last identity confirmation, login or session request of this person from it. */
+	last_seen: string,
+	/**  The device that sent this request. */
+	current: boolean,
+	revoked_at?: string,
+};
+
+/**  Whether a natural person is logged in on this device, and who (masked). */
+export type AccountStatus = AccountStatus_Serialize | AccountStatus_Deserialize;
+
+/**  Whether a natural person is logged in on this device, and who (masked). */
+export type AccountStatus_Deserialize = {
+	logged_in: boolean,
+	id_type?: IdType | null,
+	id_number_masked?: string | null,
+	/**  When the login ends (RFC 3339). */
+	expires_at?: string | null,
+};
+
+/**  Whether a natural person is logged in on this device, and who (masked). */
+export type AccountStatus_Serialize = {
+	logged_in: boolean,
+	id_type?: IdType,
+	id_number_masked?: string,
+	/**  When the login ends (RFC 3339). */
+	expires_at?: string,
+};
+
 /**
  *  An amount in yuan with exactly two decimal places; on the wire a decimal string such as
  *  `"991.00"`.
  */
 export type Amount = string;
+
+/**
+ *  Either certificate, tagged by its kind: `{"kind": "payment", ...}` or
+ *  `{"kind": "tax_payment", ...}`.
+ */
+export type AnyCertificate = {
+	kind: "payment",
+} & PaymentCertificate | {
+	kind: "tax_payment",
+} & TaxPaymentCertificate;
 
 export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
 
@@ -213,6 +296,19 @@ export type CertificateImages = {
 	images: string[],
 } & SavedCertificate;
 
+/**
+ *  Which certificate a document is. Both carry the same payload v1 in their QR; the payload
+ *  does not say which kind it belongs to.
+ */
+export type CertificateKind = 
+/**  缴费证明: proof of one payment, issued after it. */
+"payment" | 
+/**
+ *  完税证明: the tax side's proof of the payments of a span of time, reprintable after
+ *  natural-person login.
+ */
+"tax_payment";
+
 /**  One paid line of a payment certificate. */
 export type CertificateLine = {
 	item: InsuranceItem,
@@ -330,6 +426,10 @@ export type DeviceCleared = {
 	device_revoked: boolean,
 };
 
+export type DeviceRequest = {
+	device_id: string,
+};
+
 /**  The texts of a native file dialog, in the UI's language (the frontend's i18n files). */
 export type DialogTexts = {
 	title: string,
@@ -368,6 +468,7 @@ export type GalleryEntry = GalleryEntry_Serialize | GalleryEntry_Deserialize;
 
 /**  A certificate in the gallery: what the list shows (masked holder only) and where it went. */
 export type GalleryEntry_Deserialize = {
+	kind: CertificateKind,
 	number: string,
 	name_masked: string,
 	total: Amount,
@@ -383,6 +484,7 @@ export type GalleryEntry_Deserialize = {
 
 /**  A certificate in the gallery: what the list shows (masked holder only) and where it went. */
 export type GalleryEntry_Serialize = {
+	kind: CertificateKind,
 	number: string,
 	name_masked: string,
 	total: Amount,
@@ -507,6 +609,10 @@ export type IssueCertificateRequest = {
 	order_id: string,
 };
 
+export type IssueTaxCertificateRequest = {
+	order_ids: string[],
+};
+
 export type IssuedCertificate = {
 	/**  The saved PNG as a data URL, for the preview. */
 	image: string,
@@ -547,6 +653,14 @@ export type Language = "zh-CN" | "en";
 
 export type ListDeclarationsRequest = {
 	status: DeclarationStatus,
+};
+
+/**  `POST /v1/accounts`: a natural-person account for the person of the `Identity-Token`. */
+export type NewAccount = {
+	/**  A mainland mobile number, 11 digits starting with 1. */
+	phone: string,
+	/**  At least 8 characters, not only digits, not only letters. */
+	password: string,
 };
 
 /**
@@ -612,6 +726,13 @@ export type NewRegistration_Deserialize = {
 export type NewRegistration_Serialize = {
 	/**  The first insured month: not after the current month. Unset: the current month. */
 	since_month?: YearMonth,
+};
+
+/**  `POST /v1/sessions`: log in with a document number and the account's password. */
+export type NewSession = {
+	id_type: IdType,
+	id_number: string,
+	password: string,
 };
 
 export type OpenPayLinkRequest = {
@@ -931,7 +1052,8 @@ export type SaveAsRequest = {
 
 /**  A certificate saved on this device. */
 export type SavedCertificate = {
-	certificate: PaymentCertificate,
+	/**  The gateway's certificate as issued, tagged with its `kind` (`payment`, `tax_payment`). */
+	certificate: AnyCertificate,
 	/**
 	 *  Where the first page went: a file path on desktop, a `content://` URI on Android, a
 	 *  photo-library identifier on iOS.
@@ -1019,6 +1141,121 @@ export type SignOutRequest_Serialize = {
 export type StartPaymentRequest = {
 	declaration_id: string,
 	channel: PaymentChannel,
+};
+
+/**  A 完税证明 this device saved for the logged-in person, as the gateway sees it now. */
+export type TaxCertificateState = {
+	number: string,
+	status: CertificateStatus,
+	order_ids: string[],
+	total: Amount,
+	issued_on: string,
+};
+
+/**  One paid payment as the 完税查询 (tax payment query) lists it. */
+export type TaxPayment = TaxPayment_Serialize | TaxPayment_Deserialize;
+
+/**
+ *  A 完税证明 as the gateway issues it: the payments of a span of time, each line under its
+ *  own ticket, with the same signed QR payload v1 as a 缴费证明 (number, total, the fee period
+ *  the lines span, issue date, holder tag).
+ */
+export type TaxPaymentCertificate = {
+	/**  The certificate number, decimal digits (the same number space as 缴费证明). */
+	number: string,
+	/**  The payment orders it covers, in print order: by fee period, then payment time. */
+	order_ids: string[],
+	name_masked: string,
+	id_number_masked: string,
+	id_type: IdType,
+	lines: TaxPaymentLine[],
+	total: Amount,
+	issued_on: string,
+	/**  税务机关. */
+	tax_office: string,
+	/**  `<VERIFY-ORIGIN>/C/<base32>` per the certificate QR payload v1. */
+	qr_text: string,
+	status: CertificateStatus,
+};
+
+/**
+ *  One paid line of a 完税证明: a payment line and the electronic tax ticket (电子税票号码) it
+ *  was paid under.
+ */
+export type TaxPaymentLine = {
+	ticket_number: string,
+} & CertificateLine;
+
+/**  One paid payment as the 完税查询 (tax payment query) lists it. */
+export type TaxPayment_Deserialize = {
+	/**  The payment order, to select for a 完税证明. */
+	order_id: string,
+	/**  电子税票号码: opaque digits. */
+	ticket_number: string,
+	period_start: YearMonth,
+	period_end: YearMonth,
+	/**  What was paid, one line per item (征收项目 and 征收品目). */
+	lines: CertificateLine[],
+	amount: Amount,
+	/**  When it was paid, RFC 3339 in UTC+8. */
+	paid_at: string,
+	/**  The payment date (缴款日期) in UTC+8, what the date filters compare. */
+	paid_on: string,
+	channel?: PaymentChannel | null,
+	/**  税务机关. */
+	tax_office: string,
+	/**  The valid 完税证明 covering this payment, if one was issued. */
+	certificate_number?: string | null,
+};
+
+/**  One paid payment as the 完税查询 (tax payment query) lists it. */
+export type TaxPayment_Serialize = {
+	/**  The payment order, to select for a 完税证明. */
+	order_id: string,
+	/**  电子税票号码: opaque digits. */
+	ticket_number: string,
+	period_start: YearMonth,
+	period_end: YearMonth,
+	/**  What was paid, one line per item (征收项目 and 征收品目). */
+	lines: CertificateLine[],
+	amount: Amount,
+	/**  When it was paid, RFC 3339 in UTC+8. */
+	paid_at: string,
+	/**  The payment date (缴款日期) in UTC+8, what the date filters compare. */
+	paid_on: string,
+	channel?: PaymentChannel,
+	/**  税务机关. */
+	tax_office: string,
+	/**  The valid 完税证明 covering this payment, if one was issued. */
+	certificate_number?: string,
+};
+
+export type TaxPaymentsRequest = {
+	year: number,
+};
+
+/**
+ *  完税查询 of one year, with the 完税证明 this device saved and their status now (valid,
+ *  superseded by a newer one, or refunded).
+ */
+export type TaxPaymentsView = TaxPaymentsView_Serialize | TaxPaymentsView_Deserialize;
+
+/**
+ *  完税查询 of one year, with the 完税证明 this device saved and their status now (valid,
+ *  superseded by a newer one, or refunded).
+ */
+export type TaxPaymentsView_Deserialize = {
+	items: TaxPayment_Deserialize[],
+	certificates: TaxCertificateState[],
+};
+
+/**
+ *  完税查询 of one year, with the 完税证明 this device saved and their status now (valid,
+ *  superseded by a newer one, or refunded).
+ */
+export type TaxPaymentsView_Serialize = {
+	items: TaxPayment_Serialize[],
+	certificates: TaxCertificateState[],
 };
 
 /**  The colour theme: the system's light or dark preference, or one of them always. */

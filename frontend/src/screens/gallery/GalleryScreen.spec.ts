@@ -6,6 +6,7 @@ import { renderApp } from '../../test-support/render';
 import type { GalleryEntry } from '../../types';
 
 const entry: GalleryEntry = {
+  kind: 'payment',
   number: '20250000000001',
   name_masked: '马*燕',
   total: '991.00',
