@@ -5,6 +5,7 @@ mod actions;
 mod certificates;
 mod commands;
 mod error;
+mod history;
 mod journal;
 #[cfg(test)]
 mod journey_tests;
@@ -99,6 +100,9 @@ pub fn run() {
             commands::quote_assessment,
             commands::create_assessment,
             commands::get_assessment,
+            // 缴费查询及证明开具 and 缴费记录.
+            history::commands::list_paid_payments,
+            history::commands::payment_history,
         ])
         .build(tauri::generate_context!());
     match result {

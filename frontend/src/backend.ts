@@ -51,6 +51,7 @@ import type {
   Verification,
   WaitPaymentRequest,
 } from './types';
+import type { PaidPaymentList, PaymentHistory } from './types';
 import type {
   ListDeclarationsRequest,
   PaymentExceptionList,
@@ -278,4 +279,16 @@ export function createAssessment(request: NewAssessment): Promise<AssessmentProg
 /** An assessment with its transmission status and the seconds left. */
 export function getAssessment(request: AssessmentRequest): Promise<AssessmentProgress> {
   return call('get_assessment', request);
+}
+
+// 缴费查询及证明开具 and 缴费记录.
+
+/** 缴费查询: the confirmed person's paid payments (refunded ones marked), newest first. */
+export function listPaidPayments(): Promise<PaidPaymentList> {
+  return call('list_paid_payments');
+}
+
+/** 缴费记录: paid months, arrears and gaps by year, from insured information and payments. */
+export function paymentHistory(): Promise<PaymentHistory> {
+  return call('payment_history');
 }

@@ -17,6 +17,9 @@ import VerifyScreen from './screens/verify/VerifyScreen.vue';
 // Exception handling and the declaration query.
 import DeclarationsScreen from './screens/declarations/DeclarationsScreen.vue';
 import ExceptionsScreen from './screens/exceptions/ExceptionsScreen.vue';
+// 缴费查询及证明开具 and 缴费记录.
+import HistoryScreen from './screens/history/HistoryScreen.vue';
+import PaymentsScreen from './screens/payments/PaymentsScreen.vue';
 import { useJourneyStore } from './stores/journey';
 
 export const routes: RouteRecordRaw[] = [
@@ -53,6 +56,21 @@ export const routes: RouteRecordRaw[] = [
     component: AssessmentScreen,
     beforeEnter: () =>
       useJourneyStore().person ? true : { name: 'identity', query: { next: 'assessment' } },
+  },
+  // 缴费查询及证明开具 and 缴费记录 belong to a confirmed person, who comes back after confirming.
+  {
+    path: '/payments',
+    name: 'payments',
+    component: PaymentsScreen,
+    beforeEnter: () =>
+      useJourneyStore().person ? true : { name: 'identity', query: { next: 'payments' } },
+  },
+  {
+    path: '/history',
+    name: 'history',
+    component: HistoryScreen,
+    beforeEnter: () =>
+      useJourneyStore().person ? true : { name: 'identity', query: { next: 'history' } },
   },
   { path: '/:unknown(.*)*', redirect: { name: 'home' } },
 ];

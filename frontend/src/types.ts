@@ -528,3 +528,62 @@ export interface AssessmentProgress {
 export interface AssessmentRequest {
   assessment_id: string;
 }
+
+// 缴费查询及证明开具 and 缴费记录.
+
+/** One of the person's payments as 缴费查询 lists it: paid, or refunded since. */
+export interface PaidPayment {
+  order_id: string;
+  /** 电子税票号码: opaque digits. */
+  ticket_number: string;
+  status: 'paid' | 'refunded';
+  period_start: YearMonth;
+  period_end: YearMonth;
+  lines: CertificateLine[];
+  amount: Money;
+  /** RFC 3339, UTC+8. */
+  paid_at: string;
+  /** 缴款日期, YYYY-MM-DD. */
+  paid_on: string;
+  channel?: Channel;
+  refunded_at?: string;
+  /** The order's 缴费证明, once issued. */
+  certificate_number?: string;
+  certificate_status?: CertificateStatus;
+}
+
+export interface PaidPaymentList {
+  items: PaidPayment[];
+}
+
+export type MonthState = 'paid' | 'arrears' | 'gap' | 'due' | 'future' | 'not_insured';
+
+export interface HistoryMonth {
+  month: YearMonth;
+  state: MonthState;
+}
+
+export interface HistoryYear {
+  year: number;
+  /** What the paid payments cost for this year's fee months. */
+  paid_amount: Money;
+  paid_months: number;
+  arrears_months: number;
+  gap_months: number;
+  /** Twelve months, January first. */
+  months: HistoryMonth[];
+}
+
+/** 缴费记录: the person's months, newest year first. */
+export interface PaymentHistory {
+  current_month: YearMonth;
+  insured: boolean;
+  items: InsuranceItem[];
+  insured_since?: YearMonth;
+  paid_through?: YearMonth;
+  paid_amount: Money;
+  paid_months: number;
+  arrears_months: number;
+  gap_months: number;
+  years: HistoryYear[];
+}

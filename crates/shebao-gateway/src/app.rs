@@ -24,7 +24,8 @@ use crate::error::{ApiError, REQUEST_ID};
 use crate::idempotency::idempotent;
 use crate::ids;
 use crate::routes::{
-    accounts, certificates, devices, exceptions, health, identity, notifications, payments,
+    accounts, certificates, devices, exceptions, health, identity, notifications, paid_payments,
+    payments,
     process, public, tax_certificates, verify,
 };
 use crate::signed::{BODY_LIMIT, signed};
@@ -93,6 +94,7 @@ fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(idempotent(routes!(payments::declare)))
         .routes(routes!(payments::declarations))
         .routes(routes!(payments::declaration))
+        .routes(routes!(paid_payments::paid_payments))
         .routes(idempotent(routes!(process::void_declaration)))
         .routes(idempotent(routes!(payments::create_order)))
         .routes(routes!(payments::order))

@@ -21,6 +21,7 @@ mod idempotency;
 mod identity;
 mod keys;
 mod limits;
+mod paid_payments;
 mod payments;
 mod process;
 mod reconcile;
@@ -44,6 +45,7 @@ pub use devices::Revocation;
 pub use health::Unready;
 pub use idempotency::{Claim, Fingerprint, StoredResponse};
 pub use keys::StoredKey;
+pub use paid_payments::PaidPaymentRow;
 pub use payments::{
     ChannelPayment, CreateAttempt, CreateOrder, NewAttempt, NewDeclaration, NewOrder, PayableRow,
     PayableStatus, PaymentOutcome, PaymentSource,
