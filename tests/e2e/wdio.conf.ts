@@ -78,6 +78,8 @@ export const config: WebdriverIO.Config = {
     // 缴款异常处理 and 申报作废, each with a sandbox person of its own.
     './specs/exception-handling.e2e.ts',
     './specs/declaration-void.e2e.ts',
+    // 缴费查询及证明开具 and 缴费记录: 马福海 pays the quarter declaration-void left payable.
+    './specs/payment-query.e2e.ts',
     './specs/crash-1-interrupted.e2e.ts',
     './specs/crash-2-resumed.e2e.ts',
   ],
