@@ -4,12 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::actions::CommandResult;
+use crate::state::AppState;
 use serde::Serialize;
 use shebao_core::policy::InsuranceItem;
 use shebao_core::wire::{InsuredInfo, OrderStatus, PaidPayment, PaidPaymentList};
 use shebao_core::{Amount, YearMonth};
-use crate::error::CommandResult;
-use crate::state::AppState;
 
 /// What one month of the record shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -82,7 +82,11 @@ pub async fn payment_history(state: &AppState) -> CommandResult<PaymentHistory> 
         state.client.insured_info(token),
         state.client.paid_payments(token),
     )?;
-    Ok(history(YearMonth::of(state.today()), &info, &payments.items))
+    Ok(history(
+        YearMonth::of(state.today()),
+        &info,
+        &payments.items,
+    ))
 }
 
 /// The Tauri commands, named as the frontend calls them.
@@ -91,7 +95,7 @@ pub mod commands {
     use tauri::State;
 
     use super::PaymentHistory;
-    use crate::error::CommandResult;
+    use crate::actions::CommandResult;
     use crate::state::AppState;
 
     #[tauri::command]
@@ -161,7 +165,11 @@ pub fn history(current: YearMonth, info: &InsuredInfo, payments: &[PaidPayment])
         } else if month > current {
             MonthState::Future
         } else if month == current {
-            if insured { MonthState::Due } else { MonthState::NotInsured }
+            if insured {
+                MonthState::Due
+            } else {
+                MonthState::NotInsured
+            }
         } else if arrears.contains(&month) {
             MonthState::Arrears
         } else if insured {

@@ -1054,7 +1054,10 @@ async fn should_list_paid_payments_with_their_certificates_and_draw_the_payment_
     assert_eq!(payment.status, OrderStatus::Paid);
     assert_eq!(payment.period_start.to_string(), "2025-05");
     assert_eq!(payment.amount.to_string(), "991.00");
-    assert_eq!(payment.ticket_number, issued.saved.certificate.ticket_number);
+    assert_eq!(
+        payment.ticket_number,
+        issued.saved.certificate.ticket_number
+    );
     assert_eq!(
         payment.certificate_number.as_deref(),
         Some(issued.saved.certificate.number.as_str())
@@ -1071,6 +1074,9 @@ async fn should_list_paid_payments_with_their_certificates_and_draw_the_payment_
         (after.paid_months, after.arrears_months, after.gap_months),
         (1, 0, 2)
     );
-    assert_eq!(after.paid_through.map(|m| m.to_string()).as_deref(), Some("2025-05"));
+    assert_eq!(
+        after.paid_through.map(|m| m.to_string()).as_deref(),
+        Some("2025-05")
+    );
     state.shutdown().await;
 }

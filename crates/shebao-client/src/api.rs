@@ -1,7 +1,7 @@
 //! Typed calls of protocol v1, one per endpoint the app uses.
 
-use shebao_core::wire::{Assessment, InsuredInfo, NewAssessment, NewRegistration};
 use shebao_core::wire::PaidPaymentList;
+use shebao_core::wire::{Assessment, InsuredInfo, NewAssessment, NewRegistration};
 use shebao_core::wire::{
     Captcha, ConfirmIdentity, Declaration, DeclarationList, DeclarationStatus, DeviceRevoked,
     IdentityConfirmed, NewCaptcha, NewCertificate, NewDeclaration, NewPaymentAttempt,
@@ -175,7 +175,10 @@ impl Client {
 
     /// 缴费查询: the person's paid payments (refunded ones marked), newest first, each with
     /// its 缴费证明 if issued.
-    pub async fn paid_payments(&self, identity_token: &str) -> Result<PaidPaymentList, ClientError> {
+    pub async fn paid_payments(
+        &self,
+        identity_token: &str,
+    ) -> Result<PaidPaymentList, ClientError> {
         self.get("/v1/payments", Some(identity_token)).await
     }
 

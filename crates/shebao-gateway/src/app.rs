@@ -25,8 +25,7 @@ use crate::idempotency::idempotent;
 use crate::ids;
 use crate::routes::{
     accounts, certificates, devices, exceptions, health, identity, notifications, paid_payments,
-    payments,
-    process, public, tax_certificates, verify,
+    payments, process, public, tax_certificates, verify,
 };
 use crate::signed::{BODY_LIMIT, signed};
 use crate::state::AppState;

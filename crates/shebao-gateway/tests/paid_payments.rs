@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use shebao_core::wire::PaidPaymentList;
-use support::{Backend, Call, Device, MA_XIAOYAN, TestDatabase, TestGateway, WANG_JIANGUO, on_every_backend};
+use support::{
+    Backend, Call, Device, MA_XIAOYAN, TestDatabase, TestGateway, WANG_JIANGUO, on_every_backend,
+};
 
 /// A sandbox gateway (today 2025-06-15) whose assessments are payable at once.
 async fn gateway(backend: &Backend) -> TestGateway {
@@ -34,6 +36,8 @@ async fn paid_payments(gw: &TestGateway, device: &Device, token: &str) -> Value 
 /// Pays the seeded June, then assesses and pays May as a second payment order.
 async fn two_payments(gw: &TestGateway, device: &Device, token: &str) -> (Value, Value) {
     let (_, june) = gw.pay_all(device, token).await;
+    // Payment times are whole seconds: May is paid a second later, so it is the newest.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let assessed = gw
         .call(
             device,
@@ -55,7 +59,10 @@ async fn should_list_paid_payments_newest_first_with_their_certificates(backend:
     let gw = gateway(&backend).await;
     let device = gw.enroll().await;
     let token = gw.confirm(&device, MA_XIAOYAN).await;
-    assert_eq!(paid_payments(&gw, &device, &token).await["items"], json!([]));
+    assert_eq!(
+        paid_payments(&gw, &device, &token).await["items"],
+        json!([])
+    );
 
     let (june, may) = two_payments(&gw, &device, &token).await;
     let listed = paid_payments(&gw, &device, &token).await;
@@ -70,7 +77,10 @@ async fn should_list_paid_payments_newest_first_with_their_certificates(backend:
         (&first["period_start"], &first["period_end"]),
         (&json!("2025-06"), &json!("2025-06"))
     );
-    assert_eq!(first["paid_on"], "2025-06-15");
+    // The channel's payment time is the real clock's; the date is its day in UTC+8.
+    let paid_at = first["paid_at"].as_str().unwrap();
+    assert!(paid_at.ends_with("+08:00"), "{paid_at}");
+    assert_eq!(first["paid_on"].as_str().unwrap(), &paid_at[..10]);
     assert_eq!(first["channel"], "unionpay");
     assert_eq!(first["lines"][0]["item_name"], "企业职工基本养老保险费");
     assert_eq!(first["lines"][0]["base"], "4955.00");
@@ -95,7 +105,10 @@ async fn should_list_paid_payments_newest_first_with_their_certificates(backend:
 
     // Someone else sees none of it.
     let other = gw.confirm(&device, WANG_JIANGUO).await;
-    assert_eq!(paid_payments(&gw, &device, &other).await["items"], json!([]));
+    assert_eq!(
+        paid_payments(&gw, &device, &other).await["items"],
+        json!([])
+    );
 }
 
 on_every_backend!(should_list_a_refunded_payment_as_refunded);

@@ -45,7 +45,6 @@ pub use devices::Revocation;
 pub use health::Unready;
 pub use idempotency::{Claim, Fingerprint, StoredResponse};
 pub use keys::StoredKey;
-pub use paid_payments::PaidPaymentRow;
 pub use payments::{
     ChannelPayment, CreateAttempt, CreateOrder, NewAttempt, NewDeclaration, NewOrder, PayableRow,
     PayableStatus, PaymentOutcome, PaymentSource,
