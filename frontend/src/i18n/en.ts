@@ -694,7 +694,7 @@ const en: Messages = {
     detail: 'Details',
     detailHide: 'Hide',
     lineBase: 'Base {base} yuan',
-    lineRate: 'Rate {rate}',
+    lineRate: 'Rate {rate}%',
     issue: 'Issue payment certificate',
     view: 'View certificate',
     selectLabel: 'Select the payment for {period}',

@@ -657,7 +657,7 @@ const zhCN = {
     detail: '明细',
     detailHide: '收起',
     lineBase: '缴费基数 {base} 元',
-    lineRate: '费率 {rate}',
+    lineRate: '费率 {rate}%',
     issue: '开具缴费证明',
     view: '查看证明',
     selectLabel: '选择 {period} 的缴费',

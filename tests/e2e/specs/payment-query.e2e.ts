@@ -63,7 +63,10 @@ describe('缴费查询及证明开具: pay → find the payment → issue its ce
       timeout: 30_000,
       timeoutMsg: 'the app notices the payment by itself',
     });
-    await backHome();
+    await artifacts.screenshot('paid');
+    // Home without issuing here: the certificate comes from 缴费查询及证明开具.
+    await testId('back-home').click();
+    await testId('open-package').waitForDisplayed({ timeout: 20_000 });
   });
 
   step(
@@ -126,6 +129,7 @@ describe('缴费查询及证明开具: pay → find the payment → issue its ce
     assert.equal(verified.last_month, MA_FUHAI_PAYABLE.periodEnd);
 
     await testId('issue-results-close').click();
+    await testId('issue-results').waitForDisplayed({ reverse: true, timeout: 10_000 });
     const row = $(`${byTestId('payment')}[data-id="${orderId}"]`);
     await browser.waitUntil(async () => (await row.getAttribute('data-certificate')) !== '', {
       timeout: 10_000,
@@ -144,6 +148,9 @@ describe('缴费查询及证明开具: pay → find the payment → issue its ce
     });
     assert.equal(await testId('certificate-detail').getAttribute('data-number'), certificateNumber);
     await artifacts.screenshot('certificate-viewed');
+    // The certificate belongs to the saved certificates: its arrow leads there, then home.
+    await $('.van-nav-bar__left').click();
+    await testId('gallery-entry').waitForDisplayed({ timeout: 20_000 });
     await backHome();
   });
 
