@@ -72,6 +72,8 @@ describe('缴费查询及证明开具: pay → find the payment → issue its ce
   step(
     '2. 缴费查询及证明开具 lists the payment with its ticket number, not yet certified',
     async () => {
+      await testId('open-payments').scrollIntoView();
+      await artifacts.screenshot('home');
       await testId('open-payments').click();
       const row = $(`${byTestId('payment')}[data-status="paid"]`);
       await row.waitForDisplayed({ timeout: 30_000, timeoutMsg: 'the payment is listed' });
@@ -173,8 +175,6 @@ describe('缴费查询及证明开具: pay → find the payment → issue its ce
     });
     await expect(testId('history-paid-through')).toHaveText(MA_FUHAI_PAYABLE.periodEnd);
     await artifacts.screenshot('history');
-    await testId('history-legend').scrollIntoView();
-    await artifacts.screenshot('history-legend');
     await testId('history-explain').scrollIntoView();
     await artifacts.screenshot('history-explain');
   });
