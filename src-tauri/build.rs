@@ -39,6 +39,9 @@ const COMMANDS: &[&str] = &[
     "quote_assessment",
     "create_assessment",
     "get_assessment",
+    "policy_figures",
+    "due_reminders",
+    "mark_reminder_sent",
     // 缴费查询及证明开具 and 缴费记录.
     "list_paid_payments",
     "payment_history",

@@ -10,7 +10,9 @@ mod journal;
 #[cfg(test)]
 mod journey_tests;
 mod logging;
+mod policy;
 mod process;
+mod reminders;
 mod secrets;
 mod settings;
 mod state;
@@ -30,6 +32,7 @@ pub fn run() {
         .plugin(tauri_plugin_album::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let data_dir = match std::env::var_os("SHEBAO_DATA_DIR") {
                 Some(dir) => PathBuf::from(dir),
@@ -100,6 +103,9 @@ pub fn run() {
             commands::quote_assessment,
             commands::create_assessment,
             commands::get_assessment,
+            policy::policy_figures,
+            reminders::due_reminders,
+            reminders::mark_reminder_sent,
             // 缴费查询及证明开具 and 缴费记录.
             history::commands::list_paid_payments,
             history::commands::payment_history,

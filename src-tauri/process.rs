@@ -18,7 +18,7 @@ use crate::error::CommandError;
 use crate::state::{AppState, unix_now};
 
 /// The policy table the app prices with: the core's Ningxia table, parsed once.
-fn policy_table() -> CommandResult<&'static PolicyTable> {
+pub(crate) fn policy_table() -> CommandResult<&'static PolicyTable> {
     static TABLE: OnceLock<Option<PolicyTable>> = OnceLock::new();
     TABLE
         .get_or_init(|| match PolicyTable::ningxia() {

@@ -1,8 +1,8 @@
 //! The user's settings (`settings.json` in the app data folder, replaced atomically): which
 //! gateway the app talks to — the embedded sandbox (default) or a remote gateway with the keys
 //! the app trusts for it — the language, large text and whether the privacy notice was
-//! accepted. A gateway change takes effect at the
-//! next start.
+//! accepted, the colour theme and whether payment reminders are on. A gateway change takes
+//! effect at the next start.
 
 use std::path::Path;
 
@@ -26,6 +26,13 @@ pub struct Settings {
     /// The first-start privacy notice was read and accepted.
     #[serde(default)]
     pub privacy_accepted: bool,
+    /// Light, dark, or whatever the system says (the default).
+    #[serde(default)]
+    pub theme: Theme,
+    /// Local notifications before the deadlines of the policy table; off until the person
+    /// turns them on (and allows notifications).
+    #[serde(default)]
+    pub reminders: bool,
 }
 
 impl Default for Settings {
@@ -35,6 +42,8 @@ impl Default for Settings {
             language: Language::ZhCn,
             large_text: false,
             privacy_accepted: false,
+            theme: Theme::System,
+            reminders: false,
         }
     }
 }
@@ -68,6 +77,16 @@ pub enum Language {
     ZhCn,
     #[serde(rename = "en")]
     En,
+}
+
+/// The colour theme: the system's light or dark preference, or one of them always.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
 }
 
 fn invalid(field: &str) -> CommandError {
@@ -157,6 +176,8 @@ mod tests {
             language: Language::En,
             large_text: true,
             privacy_accepted: true,
+            theme: Theme::Dark,
+            reminders: true,
         }
     }
 
@@ -167,8 +188,19 @@ mod tests {
         assert_eq!(settings, Settings::default());
         assert_eq!(
             serde_json::to_value(&settings).unwrap(),
-            serde_json::json!({"gateway": {"kind": "sandbox"}, "language": "zh-CN", "large_text": false, "privacy_accepted": false})
+            serde_json::json!({"gateway": {"kind": "sandbox"}, "language": "zh-CN", "large_text": false, "privacy_accepted": false, "theme": "system", "reminders": false})
         );
+    }
+
+    #[test]
+    fn should_read_settings_saved_before_theme_and_reminders_existed() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = r#"{"gateway": {"kind": "sandbox"}, "language": "en", "large_text": true, "privacy_accepted": true}"#;
+        std::fs::write(dir.path().join(FILE_NAME), old).unwrap();
+        let settings = Settings::load(dir.path());
+        assert_eq!(settings.language, Language::En);
+        assert_eq!(settings.theme, Theme::System);
+        assert!(!settings.reminders);
     }
 
     #[test]

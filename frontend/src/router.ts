@@ -17,6 +17,7 @@ import VerifyScreen from './screens/verify/VerifyScreen.vue';
 // Exception handling and the declaration query.
 import DeclarationsScreen from './screens/declarations/DeclarationsScreen.vue';
 import ExceptionsScreen from './screens/exceptions/ExceptionsScreen.vue';
+import FiguresScreen from './screens/figures/FiguresScreen.vue';
 // 缴费查询及证明开具 and 缴费记录.
 import HistoryScreen from './screens/history/HistoryScreen.vue';
 import PaymentsScreen from './screens/payments/PaymentsScreen.vue';
@@ -57,6 +58,8 @@ export const routes: RouteRecordRaw[] = [
     beforeEnter: () =>
       useJourneyStore().person ? true : { name: 'identity', query: { next: 'assessment' } },
   },
+  // 关于缴费标准: the policy table behind the figures, from 设置.
+  { path: '/figures', name: 'figures', component: FiguresScreen },
   // 缴费查询及证明开具 and 缴费记录 belong to a confirmed person, who comes back after confirming.
   {
     path: '/payments',

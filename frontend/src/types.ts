@@ -370,6 +370,10 @@ export interface Settings {
   large_text: boolean;
   /** The first-start privacy notice was read and accepted. */
   privacy_accepted: boolean;
+  /** The colour theme: the system's preference (default) or one theme always. */
+  theme: 'system' | 'light' | 'dark';
+  /** Local notifications before the policy table's deadlines; off until turned on. */
+  reminders: boolean;
 }
 
 export interface SavedSettings {

@@ -117,11 +117,11 @@ const en: Messages = {
     },
     myNingxia: {
       name: '我的宁夏 app',
-      tip: 'Home → 一件事一次办 → 灵活就业人员参保核定与缴费. After the assessment succeeds, press 传输 (transmit); about 15 minutes later open 养老保险缴费 → 本人缴费. The result is under 我的 → 我的个人专属 → 我的缴费.',
+      tip: 'Home → 一件事一次办 → 灵活就业人员参保核定与缴费. After the assessment succeeds, press 传输 (transmit); about 15 minutes later open 养老保险缴费 → 本人缴费. Pay with the 我的宁夏 wallet, a bank card, Alipay or WeChat Pay (not WeChat change, Alipay balance or Huabei). The result is under 我的 → 我的个人专属 → 我的缴费; for a paper receipt, go to the tax office named for your place of insurance.',
     },
     bankApps: {
       name: 'Mobile banking apps',
-      tip: 'Postal Savings, Shizuishan, Yellow River, China Merchants and China Construction Bank apps: Living payments → social insurance. Assess by searching 电子社保卡 → local services → Ningxia HR app; wait 5–10 minutes before paying.',
+      tip: 'Postal Savings, Shizuishan, Yellow River, China Merchants and China Construction Bank apps: Living payments → social insurance. Assess by searching 电子社保卡 → local services → Ningxia HR app; wait 5–10 minutes, then pay under 城市服务 → 灵活就业社保 on the app home page: choose the region and look yourself up (China Merchants Bank as the example).',
     },
     wechat: {
       name: 'WeChat city services',
@@ -226,6 +226,20 @@ const en: Messages = {
     },
     largeText: 'Large text',
     largeTextHint: 'Bigger text and buttons',
+    theme: 'Appearance',
+    themes: {
+      system: 'Follow the system',
+      light: 'Light',
+      dark: 'Dark',
+    },
+    remindersTitle: 'Reminders',
+    reminders: 'Payment deadline reminders',
+    remindersHint: 'While the app runs, one reminder within 30 days of a deadline',
+    remindersDenied:
+      'The system does not allow this app to show notifications, so reminders stay off. Allow notifications in the system settings and try again.',
+    remindersOn: 'Payment deadline reminders are on',
+    figures: 'About these figures',
+    figuresHint: 'Where the bases, rates, grades and deadlines come from and how sure they are',
     gateway: 'Gateway',
     sandbox: 'Demo environment (built in)',
     remote: 'Remote gateway',
@@ -843,6 +857,59 @@ const en: Messages = {
     journal_failed:
       'The app could not write its local record of this step, so it did not send it (to avoid paying twice). Check the free disk space and try again.',
     unknown: 'That did not work (code {code}). Try again later; if it persists, call 12366.',
+  },
+  figures: {
+    title: 'About these figures',
+    loading: 'Reading the contribution figures…',
+    intro:
+      'The bases, rates and grades in this app come from the built-in policy table for {region}. Each figure shows its source and how sure it is: "confirmed" means two independent public sources agree, or a national rule; "unconfirmed" means derived or from one source; "provisional" means this year\'s figures are not published yet and last year\'s are used. The amount assessed by the tax and social insurance offices is what counts.',
+    status: {
+      confirmed: 'Confirmed',
+      unconfirmed: 'Unconfirmed',
+      provisional: 'Provisional',
+    },
+    statusLabel: 'Status: {status}',
+    bases: 'Contribution base (yuan a month)',
+    entryTitle: '{from} to {to}',
+    current: 'Applies now',
+    averageWage: 'Average wage',
+    baseLower: 'Lowest base',
+    baseUpper: 'Highest base',
+    grades: 'Grades',
+    gradeValue: '{percent}%: {base} yuan',
+    source: 'Source: {source}',
+    provisionalTitle: 'From {from} (reusing {year})',
+    provisionalNote:
+      'The figures from {from} are not published yet; the last year above is used until they are, and the published ones then apply.',
+    rates: 'Rates',
+    rate: 'Rate',
+    personalShare: 'To the personal account',
+    notOffered: 'This app does not offer this item yet',
+    rules: 'Rules',
+    gradeShares: 'Grades (shares of the average wage)',
+    periodTypes: 'Payment periods',
+    periodTypeNames: {
+      monthly: 'Monthly',
+      quarterly: 'Quarterly',
+      yearly: 'Yearly',
+    },
+    backPayment: 'Back payment across years',
+    allowed: 'Allowed',
+    notAllowed: 'Not allowed',
+    lateFee: 'Late fee (a day)',
+    deadlines: 'Deadlines',
+    yearEnd: 'Last day to pay the months of {year}',
+    yearEndValue: '{date}',
+    yearEndNote:
+      'Follows from "back payment across years: not allowed": the months of a year can only be paid within that year.',
+    noDueDay:
+      'The due day of a monthly, quarterly or yearly payment is not in the policy table, and the app does not guess it. Follow the notices of the agency or the tax office.',
+    noDeadlines: 'Under the current rules there is no year-end deadline.',
+  },
+  reminders: {
+    yearEndTitle: 'Social insurance deadline',
+    yearEndBody:
+      "Pay the contributions for {year} by {date} ({days} days left); under the current rules they cannot be paid later. This rule is {status}; the tax office's notices prevail.",
   },
 };
 

@@ -57,6 +57,8 @@ export const acceptedSettings: Settings = {
   language: 'zh-CN',
   large_text: false,
   privacy_accepted: true,
+  theme: 'system',
+  reminders: false,
 };
 
 export const oneMonthDue: PayableList = { items: [pensionJune], total: '991.00' };
