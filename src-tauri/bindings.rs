@@ -64,6 +64,9 @@ pub fn builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::account_commands::revoke_account_device,
             crate::account_commands::list_tax_payments,
             crate::account_commands::issue_tax_certificate,
+            // 缴费查询及证明开具 and 缴费记录.
+            crate::history::commands::list_paid_payments,
+            crate::history::commands::payment_history,
         ])
 }
 

@@ -51,6 +51,9 @@ const COMMANDS: &[&str] = &[
     "revoke_account_device",
     "list_tax_payments",
     "issue_tax_certificate",
+    // 缴费查询及证明开具 and 缴费记录.
+    "list_paid_payments",
+    "payment_history",
 ];
 
 fn main() {

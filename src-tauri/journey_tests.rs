@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use shebao_core::IdType;
-use shebao_core::wire::{Channel, ConfirmIdentity, DeclarationStatus, OrderStatus};
+use shebao_core::wire::{
+    Channel, ConfirmIdentity, DeclarationStatus, IssuedCertificate, OrderStatus,
+};
 
 use crate::actions::{self, DeclareRequest, IssueCertificateRequest, StartPaymentRequest};
 use crate::journal::JournaledRequest;
@@ -977,5 +979,106 @@ async fn should_register_assess_and_make_the_items_payable_once_despite_double_p
     let payables = actions::list_payables(&state).await.unwrap();
     assert_eq!(payables.items.len(), 1);
     assert_eq!(payables.total.to_string(), "991.00");
+    state.shutdown().await;
+}
+
+// 缴费查询及证明开具 and 缴费记录.
+
+#[tokio::test]
+async fn should_list_paid_payments_with_their_certificates_and_draw_the_payment_history() {
+    use crate::history::{self, MonthState};
+    use crate::process::{self, AssessmentRequest};
+    use shebao_core::policy::InsuranceItem;
+    use shebao_core::wire::{CertificateStatus, NewAssessment, NewRegistration};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let state = start(dir.path(), &store, None).await;
+    confirm(&state, ZHANG_XIAOMEI.0, ZHANG_XIAOMEI.1).await;
+    assert!(
+        history::list_paid_payments(&state)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+
+    // Insured since March, assessed for May only: March and April are gaps, May is in arrears.
+    process::register(
+        &state,
+        NewRegistration {
+            since_month: Some("2025-03".parse().unwrap()),
+        },
+    )
+    .await
+    .unwrap();
+    let assessed = process::create_assessment(
+        &state,
+        NewAssessment {
+            items: vec![InsuranceItem::Pension],
+            base: None,
+            grade: Some("0.60".parse().unwrap()),
+            period_type: shebao_core::PeriodType::Monthly,
+            start_month: "2025-05".parse().unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(
+        assessed.seconds_left as u64 + 1,
+    ))
+    .await;
+    process::get_assessment(
+        &state,
+        AssessmentRequest {
+            assessment_id: assessed.assessment.id.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let states = |record: &history::PaymentHistory| -> Vec<MonthState> {
+        record.years[0].months.iter().map(|m| m.state).collect()
+    };
+    use MonthState::{Arrears, Due, Future, Gap, NotInsured, Paid};
+    let before = history::payment_history(&state).await.unwrap();
+    assert_eq!(before.years.len(), 1);
+    assert_eq!(
+        states(&before)[..7],
+        [NotInsured, NotInsured, Gap, Gap, Arrears, Due, Future]
+    );
+    assert_eq!(before.paid_amount.to_string(), "0.00");
+
+    // Paying May (the only payable) and issuing its certificate.
+    let issued = pay_and_issue(&state).await;
+    let listed = history::list_paid_payments(&state).await.unwrap();
+    assert_eq!(listed.items.len(), 1);
+    let payment = &listed.items[0];
+    assert_eq!(payment.status, OrderStatus::Paid);
+    assert_eq!(payment.period_start.to_string(), "2025-05");
+    assert_eq!(payment.amount.to_string(), "991.00");
+    let IssuedCertificate::Payment(certificate) = &issued.saved.certificate else {
+        panic!("a payment's certificate is a 缴费证明");
+    };
+    assert_eq!(payment.ticket_number, certificate.ticket_number);
+    assert_eq!(
+        payment.certificate_number.as_deref(),
+        Some(certificate.number.as_str())
+    );
+    assert_eq!(payment.certificate_status, Some(CertificateStatus::Valid));
+
+    let after = history::payment_history(&state).await.unwrap();
+    assert_eq!(
+        states(&after)[..7],
+        [NotInsured, NotInsured, Gap, Gap, Paid, Due, Future]
+    );
+    assert_eq!(after.years[0].paid_amount.to_string(), "991.00");
+    assert_eq!(
+        (after.paid_months, after.arrears_months, after.gap_months),
+        (1, 0, 2)
+    );
+    assert_eq!(
+        after.paid_through.map(|m| m.to_string()).as_deref(),
+        Some("2025-05")
+    );
     state.shutdown().await;
 }

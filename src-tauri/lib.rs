@@ -10,6 +10,7 @@ mod bindings;
 mod certificates;
 mod commands;
 mod error;
+mod history;
 mod journal;
 #[cfg(test)]
 mod journey_tests;

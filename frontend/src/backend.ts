@@ -9,6 +9,7 @@
  */
 
 import { commands } from './generated/bindings';
+import type { PaidPaymentList, PaymentHistory } from './types';
 import type {
   Account,
   AccountDevice,
@@ -367,4 +368,16 @@ export function issueTaxCertificate(
   request: IssueTaxCertificateRequest,
 ): Promise<IssuedCertificate> {
   return call(() => commands.issueTaxCertificate(request));
+}
+
+// 缴费查询及证明开具 and 缴费记录.
+
+/** 缴费查询: the confirmed person's paid payments (refunded ones marked), newest first. */
+export function listPaidPayments(): Promise<PaidPaymentList> {
+  return call(() => commands.listPaidPayments());
+}
+
+/** 缴费记录: paid months, arrears and gaps by year, from insured information and payments. */
+export function paymentHistory(): Promise<PaymentHistory> {
+  return call(() => commands.paymentHistory());
 }

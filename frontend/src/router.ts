@@ -18,6 +18,9 @@ import VerifyScreen from './screens/verify/VerifyScreen.vue';
 import DeclarationsScreen from './screens/declarations/DeclarationsScreen.vue';
 import ExceptionsScreen from './screens/exceptions/ExceptionsScreen.vue';
 import FiguresScreen from './screens/figures/FiguresScreen.vue';
+// 缴费查询及证明开具 and 缴费记录.
+import HistoryScreen from './screens/history/HistoryScreen.vue';
+import PaymentsScreen from './screens/payments/PaymentsScreen.vue';
 import { useJourneyStore } from './stores/journey';
 // The natural-person account and 完税查询及证明补打.
 import AccountScreen from './screens/account/AccountScreen.vue';
@@ -71,6 +74,21 @@ export const routes: RouteRecordRaw[] = [
     component: RegisterAccountScreen,
     beforeEnter: () =>
       useJourneyStore().person ? true : { name: 'identity', query: { next: 'registerAccount' } },
+  },
+  // 缴费查询及证明开具 and 缴费记录 belong to a confirmed person, who comes back after confirming.
+  {
+    path: '/payments',
+    name: 'payments',
+    component: PaymentsScreen,
+    beforeEnter: () =>
+      useJourneyStore().person ? true : { name: 'identity', query: { next: 'payments' } },
+  },
+  {
+    path: '/history',
+    name: 'history',
+    component: HistoryScreen,
+    beforeEnter: () =>
+      useJourneyStore().person ? true : { name: 'identity', query: { next: 'history' } },
   },
   { path: '/:unknown(.*)*', redirect: { name: 'home' } },
 ];

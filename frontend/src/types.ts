@@ -167,3 +167,14 @@ export type CertificateKind = Generated.CertificateKind;
 /** A 完税证明 as the gateway issues it, tagged as in `AnyCertificate`. */
 export type TaxPaymentCertificate = Generated.TaxPaymentCertificate & { kind: 'tax_payment' };
 export type TaxPaymentLine = Generated.TaxPaymentLine;
+
+// 缴费查询及证明开具 and 缴费记录.
+
+/** One of the person's payments as 缴费查询 lists it: paid, or refunded since. */
+export type PaidPayment = Generated.PaidPayment_Serialize;
+export type PaidPaymentList = Generated.PaidPaymentList_Serialize;
+export type MonthState = Generated.MonthState;
+export type HistoryMonth = Generated.HistoryMonth;
+export type HistoryYear = Generated.HistoryYear;
+/** 缴费记录: the person's months, newest year first. */
+export type PaymentHistory = Generated.PaymentHistory;

@@ -80,6 +80,8 @@ export const config: WebdriverIO.Config = {
     './specs/declaration-void.e2e.ts',
     // 完税查询及证明补打 with a natural-person account, for 陈嘉欣.
     './specs/tax-certificate.e2e.ts',
+    // 缴费查询及证明开具 and 缴费记录: 马福海 pays the quarter declaration-void left payable.
+    './specs/payment-query.e2e.ts',
     './specs/crash-1-interrupted.e2e.ts',
     './specs/crash-2-resumed.e2e.ts',
   ],

@@ -1,5 +1,6 @@
 //! Typed calls of protocol v1, one per endpoint the app uses.
 
+use shebao_core::wire::PaidPaymentList;
 use shebao_core::wire::{Assessment, InsuredInfo, NewAssessment, NewRegistration};
 use shebao_core::wire::{
     Captcha, ConfirmIdentity, Declaration, DeclarationList, DeclarationStatus, DeviceRevoked,
@@ -175,6 +176,15 @@ impl Client {
         };
         let target = format!("/v1/declarations?status={status}");
         self.get(&target, Some(identity_token)).await
+    }
+
+    /// 缴费查询: the person's paid payments (refunded ones marked), newest first, each with
+    /// its 缴费证明 if issued.
+    pub async fn paid_payments(
+        &self,
+        identity_token: &str,
+    ) -> Result<PaidPaymentList, ClientError> {
+        self.get("/v1/payments", Some(identity_token)).await
     }
 
     /// 申报作废: voids an unpaid declaration without an open payment order, with the payer's

@@ -706,6 +706,48 @@ pub struct TaxPaymentList {
     pub items: Vec<TaxPayment>,
 }
 
+/// One of the confirmed person's payments as 缴费查询 (payment query and certificate issue)
+/// lists it: a payment order that was paid, and perhaps refunded since.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PaidPayment {
+    /// The payment order, to issue its 缴费证明 for.
+    pub order_id: String,
+    /// 电子税票号码: opaque digits.
+    pub ticket_number: String,
+    /// `paid`, or `refunded` after an operator refund (its months are unpaid again).
+    pub status: OrderStatus,
+    pub period_start: YearMonth,
+    pub period_end: YearMonth,
+    /// What was paid, one line per item (征收项目 and 征收品目).
+    pub lines: Vec<CertificateLine>,
+    pub amount: Amount,
+    /// When it was paid, RFC 3339 in UTC+8.
+    pub paid_at: String,
+    /// The payment date (缴款日期) in UTC+8.
+    pub paid_on: chrono::NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// When it was refunded, RFC 3339 in UTC+8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refunded_at: Option<String>,
+    /// The order's 缴费证明, once issued (one per order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_number: Option<String>,
+    /// That certificate's status (`refunded` after a refund).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_status: Option<CertificateStatus>,
+}
+
+/// The answer of 缴费查询: the person's paid and refunded payments, newest payment first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PaidPaymentList {
+    pub items: Vec<PaidPayment>,
+}
+
 /// `POST /v1/tax-certificates`: the payments (from the 完税查询) a 完税证明 covers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

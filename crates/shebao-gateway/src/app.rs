@@ -24,8 +24,8 @@ use crate::error::{ApiError, REQUEST_ID};
 use crate::idempotency::idempotent;
 use crate::ids;
 use crate::routes::{
-    accounts, certificates, devices, exceptions, health, identity, notifications, payments,
-    process, public, tax_certificates, verify,
+    accounts, certificates, devices, exceptions, health, identity, notifications, paid_payments,
+    payments, process, public, tax_certificates, verify,
 };
 use crate::signed::{BODY_LIMIT, signed};
 use crate::state::AppState;
@@ -93,6 +93,7 @@ fn documented_routes(state: &AppState) -> OpenApiRouter<AppState> {
         .routes(idempotent(routes!(payments::declare)))
         .routes(routes!(payments::declarations))
         .routes(routes!(payments::declaration))
+        .routes(routes!(paid_payments::paid_payments))
         .routes(idempotent(routes!(process::void_declaration)))
         .routes(idempotent(routes!(payments::create_order)))
         .routes(routes!(payments::order))

@@ -149,6 +149,7 @@ async fn should_serve_an_openapi_document_with_the_protocol_schemas(backend: Bac
     for operation in [
         "POST /v1/identity/confirmations",
         "GET /v1/payment-orders/{order_id}",
+        "GET /v1/payments",
         "GET /C/{payload}",
         "GET /sandbox/captchas/{captcha_id}/answer",
         "GET /ready",
@@ -162,6 +163,7 @@ async fn should_serve_an_openapi_document_with_the_protocol_schemas(backend: Bac
     assert_eq!(schemes["identity_token"]["name"], "Identity-Token");
     let schemas = &document["components"]["schemas"];
     let required = schemas["ConfirmIdentity"]["required"].as_array().unwrap();
+    assert!(schemas["PaidPayment"]["properties"]["certificate_status"].is_object());
     assert!(required.contains(&json!("captcha_answer")));
     assert!(
         schemas["ErrorCode"]["enum"]

@@ -69,6 +69,8 @@ export const commands = {
 	revokeAccountDevice: (request: DeviceRequest) => typedError<AccountDevice_Serialize, CommandError>(__TAURI_INVOKE("revoke_account_device", { request })),
 	listTaxPayments: (request: TaxPaymentsRequest) => typedError<TaxPaymentsView_Serialize, CommandError>(__TAURI_INVOKE("list_tax_payments", { request })),
 	issueTaxCertificate: (request: IssueTaxCertificateRequest) => typedError<IssuedCertificate, CommandError>(__TAURI_INVOKE("issue_tax_certificate", { request })),
+	listPaidPayments: () => typedError<PaidPaymentList_Serialize, CommandError>(__TAURI_INVOKE("list_paid_payments")),
+	paymentHistory: () => typedError<PaymentHistory_Serialize, CommandError>(__TAURI_INVOKE("payment_history")),
 };
 
 /* Types */
@@ -527,6 +529,25 @@ export type Grade = {
 	base: Amount,
 };
 
+export type HistoryMonth = {
+	month: YearMonth,
+	state: MonthState,
+};
+
+/**  One calendar year of the record: twelve months, January first. */
+export type HistoryYear = {
+	year: number,
+	/**
+	 *  What the paid payments cost for this year's fee months (a payment spanning two years is
+	 *  shared by its months).
+	 */
+	paid_amount: Amount,
+	paid_months: number,
+	arrears_months: number,
+	gap_months: number,
+	months: HistoryMonth[],
+};
+
 export type IdCheck = IdCheck_Serialize | IdCheck_Deserialize;
 
 export type IdCheckRequest = {
@@ -655,6 +676,24 @@ export type ListDeclarationsRequest = {
 	status: DeclarationStatus,
 };
 
+/**  What one month of the record shows. */
+export type MonthState = 
+/**
+ *  Every item the person is insured for is paid for the month (a refunded payment does not
+ *  count).
+ */
+"paid" | 
+/**  Assessed and not paid, before the current month (欠费). */
+"arrears" | 
+/**  Insured, before the current month, neither paid nor assessed (断缴). */
+"gap" | 
+/**  The current month, not paid yet. */
+"due" | 
+/**  After the current month, not paid (ahead). */
+"future" | 
+/**  Before the person was insured, or the person is not insured. */
+"not_insured";
+
 /**  `POST /v1/accounts`: a natural-person account for the person of the `Identity-Token`. */
 export type NewAccount = {
 	/**  A mainland mobile number, 11 digits starting with 1. */
@@ -742,6 +781,83 @@ export type OpenPayLinkRequest = {
 export type OrderStatus = "created" | "awaiting_payment" | "paid" | "unknown" | "voided" | 
 /**  Paid, then refunded by an operator (an approved refund application). */
 "refunded";
+
+/**
+ *  One of the confirmed person's payments as 缴费查询 (payment query and certificate issue)
+ *  lists it: a payment order that was paid, and perhaps refunded since.
+ */
+export type PaidPayment = PaidPayment_Serialize | PaidPayment_Deserialize;
+
+/**  The answer of 缴费查询: the person's paid and refunded payments, newest payment first. */
+export type PaidPaymentList = PaidPaymentList_Serialize | PaidPaymentList_Deserialize;
+
+/**  The answer of 缴费查询: the person's paid and refunded payments, newest payment first. */
+export type PaidPaymentList_Deserialize = {
+	items: PaidPayment_Deserialize[],
+};
+
+/**  The answer of 缴费查询: the person's paid and refunded payments, newest payment first. */
+export type PaidPaymentList_Serialize = {
+	items: PaidPayment_Serialize[],
+};
+
+/**
+ *  One of the confirmed person's payments as 缴费查询 (payment query and certificate issue)
+ *  lists it: a payment order that was paid, and perhaps refunded since.
+ */
+export type PaidPayment_Deserialize = {
+	/**  The payment order, to issue its 缴费证明 for. */
+	order_id: string,
+	/**  电子税票号码: opaque digits. */
+	ticket_number: string,
+	/**  `paid`, or `refunded` after an operator refund (its months are unpaid again). */
+	status: OrderStatus,
+	period_start: YearMonth,
+	period_end: YearMonth,
+	/**  What was paid, one line per item (征收项目 and 征收品目). */
+	lines: CertificateLine[],
+	amount: Amount,
+	/**  When it was paid, RFC 3339 in UTC+8. */
+	paid_at: string,
+	/**  The payment date (缴款日期) in UTC+8. */
+	paid_on: string,
+	channel?: PaymentChannel | null,
+	/**  When it was refunded, RFC 3339 in UTC+8. */
+	refunded_at?: string | null,
+	/**  The order's 缴费证明, once issued (one per order). */
+	certificate_number?: string | null,
+	/**  That certificate's status (`refunded` after a refund). */
+	certificate_status?: CertificateStatus | null,
+};
+
+/**
+ *  One of the confirmed person's payments as 缴费查询 (payment query and certificate issue)
+ *  lists it: a payment order that was paid, and perhaps refunded since.
+ */
+export type PaidPayment_Serialize = {
+	/**  The payment order, to issue its 缴费证明 for. */
+	order_id: string,
+	/**  电子税票号码: opaque digits. */
+	ticket_number: string,
+	/**  `paid`, or `refunded` after an operator refund (its months are unpaid again). */
+	status: OrderStatus,
+	period_start: YearMonth,
+	period_end: YearMonth,
+	/**  What was paid, one line per item (征收项目 and 征收品目). */
+	lines: CertificateLine[],
+	amount: Amount,
+	/**  When it was paid, RFC 3339 in UTC+8. */
+	paid_at: string,
+	/**  The payment date (缴款日期) in UTC+8. */
+	paid_on: string,
+	channel?: PaymentChannel,
+	/**  When it was refunded, RFC 3339 in UTC+8. */
+	refunded_at?: string,
+	/**  The order's 缴费证明, once issued (one per order). */
+	certificate_number?: string,
+	/**  That certificate's status (`refunded` after a refund). */
+	certificate_status?: CertificateStatus,
+};
 
 /**  Contributions assessed, transmitted and not yet declared. */
 export type Payable = {
@@ -846,6 +962,48 @@ export type PaymentException_Deserialize = {
 export type PaymentException_Serialize = {
 	order: PaymentOrder_Serialize,
 	attempts: PaymentAttempt[],
+};
+
+/**
+ *  缴费记录: the person's months from the first year insured or paid to this year (or the
+ *  last paid one), newest year first.
+ */
+export type PaymentHistory = PaymentHistory_Serialize | PaymentHistory_Deserialize;
+
+/**
+ *  缴费记录: the person's months from the first year insured or paid to this year (or the
+ *  last paid one), newest year first.
+ */
+export type PaymentHistory_Deserialize = {
+	current_month: YearMonth,
+	insured: boolean,
+	/**  The items a month must be paid for to count as paid. */
+	items: InsuranceItem[],
+	insured_since?: YearMonth | null,
+	paid_through?: YearMonth | null,
+	paid_amount: Amount,
+	paid_months: number,
+	arrears_months: number,
+	gap_months: number,
+	years: HistoryYear[],
+};
+
+/**
+ *  缴费记录: the person's months from the first year insured or paid to this year (or the
+ *  last paid one), newest year first.
+ */
+export type PaymentHistory_Serialize = {
+	current_month: YearMonth,
+	insured: boolean,
+	/**  The items a month must be paid for to count as paid. */
+	items: InsuranceItem[],
+	insured_since?: YearMonth,
+	paid_through?: YearMonth,
+	paid_amount: Amount,
+	paid_months: number,
+	arrears_months: number,
+	gap_months: number,
+	years: HistoryYear[],
 };
 
 export type PaymentOrder = PaymentOrder_Serialize | PaymentOrder_Deserialize;

@@ -7,6 +7,7 @@ pub mod exceptions;
 pub mod health;
 pub mod identity;
 pub mod notifications;
+pub mod paid_payments;
 pub mod payments;
 pub mod process;
 pub mod public;

@@ -307,7 +307,7 @@ fn period_of(orders: &[TaxPaymentRow]) -> Option<(YearMonth, YearMonth)> {
     Some((start, end))
 }
 
-fn wire_lines(lines: &[Payable]) -> Vec<CertificateLine> {
+pub(crate) fn wire_lines(lines: &[Payable]) -> Vec<CertificateLine> {
     lines
         .iter()
         .map(|line| {

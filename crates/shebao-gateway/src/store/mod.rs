@@ -21,6 +21,7 @@ mod idempotency;
 mod identity;
 mod keys;
 mod limits;
+mod paid_payments;
 mod payments;
 mod process;
 mod reconcile;
