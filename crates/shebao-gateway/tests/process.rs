@@ -500,3 +500,51 @@ async fn should_refuse_to_void_a_paid_or_paying_declaration(backend: Backend) {
     let listed = get(&gw, &device, &payer, &format!("/v1/declarations/{paid_id}")).await;
     assert_eq!(listed.json()["status"], "paid");
 }
+
+on_every_backend!(should_refuse_amounts_and_grades_that_are_not_plain_decimals);
+async fn should_refuse_amounts_and_grades_that_are_not_plain_decimals(backend: Backend) {
+    let gw = gateway(&backend, LONG).await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, MA_XIAOYAN).await;
+    let body = |base: Option<&str>, grade: Option<&str>| {
+        let mut body =
+            json!({"items": ["pension"], "period_type": "monthly", "start_month": "2025-05"});
+        if let Some(base) = base {
+            body["base"] = json!(base);
+        }
+        if let Some(grade) = grade {
+            body["grade"] = json!(grade);
+        }
+        body
+    };
+
+    // Rounding "4954.995" would lift it into the range; it is refused, not rounded.
+    for base in [
+        "4954.995",
+        "5000.009",
+        "+6_606.4999",
+        "1e4",
+        "5_000",
+        "-5000",
+        " 5000",
+    ] {
+        let answer = assess(&gw, &device, &token, &body(Some(base), None)).await;
+        assert_eq!(answer.status, 422, "{base}: {}", answer.text());
+        assert_eq!(answer.code(), "validation_failed", "{base}");
+        assert_eq!(answer.json()["fields"], json!(["base"]), "{base}");
+        let detail = answer.json()["detail"].as_str().unwrap().to_owned();
+        assert!(
+            !detail.contains(base),
+            "the detail repeats the value: {detail}"
+        );
+    }
+    for grade in ["6e-1", "+0.60", "0_60", "0.6 "] {
+        let answer = assess(&gw, &device, &token, &body(None, Some(grade))).await;
+        assert_eq!(answer.status, 422, "{grade}: {}", answer.text());
+        assert_eq!(answer.json()["fields"], json!(["grade"]), "{grade}");
+    }
+
+    let accepted = assess(&gw, &device, &token, &body(Some("4955"), None)).await;
+    assert_eq!(accepted.status, 201, "{}", accepted.text());
+    assert_eq!(accepted.json()["base"], "4955.00");
+}
