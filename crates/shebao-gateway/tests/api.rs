@@ -1007,3 +1007,26 @@ async fn should_refuse_to_start_with_a_policy_table_that_does_not_validate(backe
         "{error}"
     );
 }
+
+on_every_backend!(should_refuse_a_body_that_is_not_a_json_object);
+async fn should_refuse_a_body_that_is_not_a_json_object(backend: Backend) {
+    let gw = sandbox(&backend).await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, ZHANG_XIAOMEI).await;
+    // Serde reads a struct from an array; `[]` once registered her with every default.
+    for body in [json!([]), json!(["2025-01"]), json!("x"), json!(1), json!(null)] {
+        let answer = gw
+            .call(
+                &device,
+                Call::post("/v1/registrations", &body).fresh_key().token(&token),
+            )
+            .await;
+        assert_eq!(answer.status, 422, "{body}: {}", answer.text());
+        assert_eq!(answer.code(), "validation_failed", "{body}");
+        assert_eq!(answer.json()["fields"], json!(["body"]), "{body}");
+    }
+    let info = gw
+        .call(&device, Call::get("/v1/insured-info").token(&token))
+        .await;
+    assert_eq!(info.json()["insured"], false, "{}", info.text());
+}
