@@ -136,8 +136,10 @@ fn idempotency_key(request: &Request) -> Result<String, ApiError> {
     Ok(text.to_owned())
 }
 
-/// Stores a finished response under the key; a failure inside the gateway (5xx) or a rate
-/// limit (429) releases the key instead so that a retry runs again.
+/// Stores a finished response under the key, unless it says "later" rather than "done": a
+/// failure inside the gateway (5xx), a rate limit (429), anything with `Retry-After` (e.g.
+/// `assessment_not_ready`, `account_locked`) or a conflict with something still running
+/// (`payment_in_progress`). Those release the key, so that a retry with it runs again.
 async fn record(state: &AppState, kid: &str, key: &str, response: Response) -> Response {
     let (parts, body) = response.into_parts();
     let body = match to_bytes(body, RESPONSE_LIMIT).await {
@@ -147,9 +149,7 @@ async fn record(state: &AppState, kid: &str, key: &str, response: Response) -> R
             return ApiError::internal(error).into_response();
         }
     };
-    // A 429 says "later", not "done": a retry with the same key must run again.
-    let outcome = if parts.status.is_server_error() || parts.status == StatusCode::TOO_MANY_REQUESTS
-    {
+    let outcome = if says_later(&parts) {
         state.store.release_idempotency_key(kid, key).await
     } else {
         let stored = StoredResponse {
@@ -173,6 +173,17 @@ async fn record(state: &AppState, kid: &str, key: &str, response: Response) -> R
         tracing::error!(%error, "recording the idempotent response failed");
     }
     Response::from_parts(parts, Body::from(body))
+}
+
+fn says_later(parts: &axum::http::response::Parts) -> bool {
+    let in_progress = matches!(
+        parts.extensions.get::<ErrorCode>(),
+        Some(ErrorCode::PaymentInProgress | ErrorCode::IdempotencyInProgress)
+    );
+    parts.status.is_server_error()
+        || parts.status == StatusCode::TOO_MANY_REQUESTS
+        || parts.headers.contains_key(http_header::RETRY_AFTER)
+        || in_progress
 }
 
 fn replay(stored: StoredResponse) -> Response {

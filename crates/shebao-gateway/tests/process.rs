@@ -548,3 +548,28 @@ async fn should_refuse_amounts_and_grades_that_are_not_plain_decimals(backend: B
     assert_eq!(accepted.status, 201, "{}", accepted.text());
     assert_eq!(accepted.json()["base"], "4955.00");
 }
+
+on_every_backend!(should_not_store_a_refusal_that_says_try_again_later);
+async fn should_not_store_a_refusal_that_says_try_again_later(backend: Backend) {
+    let gw = gateway(&backend, Duration::from_secs(2)).await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, MA_XIAOYAN).await;
+    gw.declare_all(&device, &token).await;
+    let assessed = assess(&gw, &device, &token, &monthly("2025-05")).await;
+    assert_eq!(assessed.status, 201, "{}", assessed.text());
+    let assessment = assessed.json();
+    let ids = json!([assessment["items"][0]["id"]]);
+    let key = uuid::Uuid::new_v4().to_string();
+
+    let early = gw.declare(&device, &token, &ids, &key).await;
+    assert_eq!(early.code(), "assessment_not_ready", "{}", early.text());
+    assert!(early.headers.contains_key("retry-after"));
+
+    let id = assessment["id"].as_str().unwrap();
+    wait_payable(&gw, &device, &token, id).await;
+    // The same key, after the time it was told to come back, runs the request.
+    let later = gw.declare(&device, &token, &ids, &key).await;
+    assert_eq!(later.status, 201, "{}", later.text());
+    let again = gw.declare(&device, &token, &ids, &key).await;
+    assert_eq!(again.body, later.body);
+}
