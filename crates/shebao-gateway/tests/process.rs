@@ -573,3 +573,59 @@ async fn should_not_store_a_refusal_that_says_try_again_later(backend: Backend) 
     let again = gw.declare(&device, &token, &ids, &key).await;
     assert_eq!(again.body, later.body);
 }
+
+on_every_backend!(should_refuse_months_before_birth_the_table_or_the_insured_since_month);
+async fn should_refuse_months_before_birth_the_table_or_the_insured_since_month(backend: Backend) {
+    let gw = gateway(&backend, LONG).await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, ZHANG_XIAOMEI).await;
+    // Born 1990-03; the policy table opens in 2022-01.
+    for since in ["1990-01", "2021-12"] {
+        let answer = gw
+            .call(
+                &device,
+                Call::post("/v1/registrations", &json!({"since_month": since}))
+                    .fresh_key()
+                    .token(&token),
+            )
+            .await;
+        assert_eq!(answer.status, 422, "{since}: {}", answer.text());
+        assert_eq!(answer.json()["fields"], json!(["since_month"]), "{since}");
+    }
+    let key = uuid::Uuid::new_v4().to_string();
+    register(
+        &gw,
+        &device,
+        &token,
+        &json!({"since_month": "2025-03"}),
+        &key,
+    )
+    .await;
+
+    let early = assess(&gw, &device, &token, &monthly("2025-02")).await;
+    assert_eq!(early.status, 422, "{}", early.text());
+    assert_eq!(early.json()["fields"], json!(["start_month"]));
+    let first = assess(&gw, &device, &token, &monthly("2025-03")).await;
+    assert_eq!(first.status, 201, "{}", first.text());
+
+    // The seeded people are insured before the months they owe.
+    for person in [MA_XIAOYAN, WANG_JIANGUO, MA_FUHAI] {
+        let token = gw.confirm(&device, person).await;
+        let info = get(&gw, &device, &token, "/v1/insured-info").await.json();
+        let since = info["insured_since"].as_str().unwrap().to_owned();
+        for arrear in info["arrears"].as_array().unwrap() {
+            assert!(
+                arrear["period_start"].as_str().unwrap() >= since.as_str(),
+                "{info}"
+            );
+        }
+        let (grade, period_type) = if person == MA_FUHAI {
+            ("0.60", "quarterly")
+        } else {
+            ("0.60", "monthly")
+        };
+        let body = json!({"items": ["pension"], "grade": grade, "period_type": period_type, "start_month": "2025-01"});
+        let answer = assess(&gw, &device, &token, &body).await;
+        assert_eq!(answer.status, 201, "{}", answer.text());
+    }
+}

@@ -52,6 +52,24 @@ pub async fn register(
             "since_month must not be after the current month",
         ));
     }
+    let first_covered = state.policy.entries.first().map(|entry| entry.from);
+    if first_covered.is_some_and(|first| since < first) {
+        return Err(ApiError::validation(
+            &["since_month"],
+            "since_month must not be before the first month of the policy table",
+        ));
+    }
+    let record = state
+        .store
+        .insured_record(&person.id)
+        .await?
+        .ok_or_else(|| ApiError::internal("a token names a person not in the register"))?;
+    if record.birth_month.is_some_and(|birth| since < birth) {
+        return Err(ApiError::validation(
+            &["since_month"],
+            "since_month must not be before the person's month of birth",
+        ));
+    }
     match state
         .store
         .register(&person.id, &state.agency, since, state.clock.now())
@@ -165,16 +183,20 @@ pub async fn assess(
     person: Person,
     ApiJson(body): ApiJson<NewAssessment>,
 ) -> Result<(StatusCode, Json<Assessment>), ApiError> {
-    let insured = state
+    let record = state
         .store
         .insured_record(&person.id)
         .await?
-        .is_some_and(|record| record.insured);
-    if !insured {
-        return Err(not_insured());
-    }
+        .filter(|record| record.insured)
+        .ok_or_else(not_insured)?;
     let current = YearMonth::of(state.clock.today());
     let (period, base) = validate(&state.policy, &body, current)?;
+    if record.since.is_some_and(|since| period.first() < since) {
+        return Err(ApiError::validation(
+            &["start_month"],
+            "start_month must not be before the month the person has been insured since",
+        ));
+    }
 
     let now = state.clock.now();
     let id = ids::random_id("asm_", 16);
