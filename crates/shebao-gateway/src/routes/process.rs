@@ -28,6 +28,15 @@ use crate::store::{
 /// The longest void reason, in characters.
 const MAX_REASON_CHARS: usize = 200;
 
+/// The reason of a void or refund, trimmed: 1 to 200 characters without control characters
+/// (a line break included); `None` otherwise.
+pub(crate) fn void_reason(raw: &str) -> Option<&str> {
+    let reason = raw.trim();
+    let length = reason.chars().count();
+    let valid = length > 0 && length <= MAX_REASON_CHARS && !reason.chars().any(char::is_control);
+    valid.then_some(reason)
+}
+
 #[utoipa::path(
     post,
     path = "/v1/registrations",
@@ -416,14 +425,12 @@ pub async fn void_declaration(
     Path(declaration_id): Path<String>,
     ApiJson(body): ApiJson<VoidDeclaration>,
 ) -> Result<Json<Declaration>, ApiError> {
-    let reason = body.reason.trim();
-    let length = reason.chars().count();
-    if length == 0 || length > MAX_REASON_CHARS || reason.chars().any(char::is_control) {
-        return Err(ApiError::validation(
+    let reason = void_reason(&body.reason).ok_or_else(|| {
+        ApiError::validation(
             &["reason"],
             "reason must be 1 to 200 characters without control characters",
-        ));
-    }
+        )
+    })?;
     let outcome = state
         .store
         .void_declaration(&person.id, &declaration_id, reason, state.clock.now())
