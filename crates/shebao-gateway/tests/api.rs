@@ -1039,6 +1039,27 @@ async fn should_refuse_a_body_that_is_not_a_json_object(backend: Backend) {
     assert_eq!(info.json()["insured"], false, "{}", info.text());
 }
 
+on_every_backend!(should_forbid_caching_every_v1_answer);
+async fn should_forbid_caching_every_v1_answer(backend: Backend) {
+    let gw = sandbox(&backend).await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, MA_XIAOYAN).await;
+    let answers = [
+        gw.call(&device, Call::get("/v1/insured-info").token(&token))
+            .await,
+        gw.call(&device, Call::get("/v1/payables").token(&token))
+            .await,
+    ];
+    for answer in answers {
+        assert_eq!(
+            answer.headers["cache-control"],
+            "no-store",
+            "{}",
+            answer.text()
+        );
+    }
+}
+
 on_every_backend!(should_bind_an_idempotency_key_to_the_person_the_token_stands_for);
 async fn should_bind_an_idempotency_key_to_the_person_the_token_stands_for(backend: Backend) {
     let gw = sandbox(&backend).await;
