@@ -90,7 +90,8 @@ impl Store {
         &self,
         person_id: &str,
     ) -> Result<Option<InsuredRecord>, sqlx::Error> {
-        let row: Option<(i64, Option<String>, Option<String>, String, String)> = sqlx::query_as(
+        type Row = (i64, Option<String>, Option<String>, String, String);
+        let row: Option<Row> = sqlx::query_as(
             "SELECT p.insured, i.agency, i.since_month, p.id_type, p.id_number FROM population p \
              LEFT JOIN insured_persons i ON i.person_id = p.id WHERE p.id = $1",
         )
