@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn should_refuse_negative_and_oversized_amounts() {
-        let negative: Amount = "-1.00".parse().unwrap();
+        let negative = Amount::from_decimal(rust_decimal::Decimal::NEGATIVE_ONE);
         assert_eq!(
             amount_in_chinese_capitals(negative),
             Err(CapitalsError::Negative)

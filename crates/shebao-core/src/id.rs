@@ -285,6 +285,23 @@ fn check_18_shape(value: &str) -> Result<(), ErrorCode> {
     Ok(())
 }
 
+/// The birth date a stored (validated, normalised) number carries: characters 7–14 of the
+/// 18-character numbers; `None` for documents without one (travel permits, passports, the old
+/// permanent-residence card).
+pub fn birth_date(id_type: IdType, value: &str) -> Option<NaiveDate> {
+    let carries_birth = match id_type {
+        IdType::ResidentIdCard | IdType::ResidencePermitHmt => true,
+        IdType::ForeignPermanentResidence => value.len() == 18,
+        IdType::MainlandTravelPermitHkMo | IdType::MainlandTravelPermitTw | IdType::Passport => {
+            false
+        }
+    };
+    if !carries_birth || value.len() != 18 || !value.is_ascii() {
+        return None;
+    }
+    NaiveDate::parse_from_str(&value[6..14], "%Y%m%d").ok()
+}
+
 /// The birth date in characters 7–14 (a real date from 1900 to `today`) and the GB 11643
 /// check character; `value` has passed [`check_18_shape`].
 fn check_18_birth_and_check_char(value: &str, today: NaiveDate) -> Result<(), ErrorCode> {

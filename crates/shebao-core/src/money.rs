@@ -61,10 +61,75 @@ impl std::fmt::Display for Amount {
     }
 }
 
+/// Why a wire amount was refused; the message never repeats the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmountFormatError;
+
+/// The message of a refused wire amount, also what the gateway tells the client.
+pub const AMOUNT_FORMAT: &str = "must be a plain decimal string such as \"4955.00\": digits, at most two after the point, no sign, exponent, separators or spaces";
+
+impl std::fmt::Display for AmountFormatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(AMOUNT_FORMAT)
+    }
+}
+
+impl std::error::Error for AmountFormatError {}
+
+/// The message of a refused wire rate or share (e.g. a grade).
+pub const DECIMAL_FORMAT: &str = "must be a plain decimal string such as \"0.60\": digits, optionally a point and more digits, no sign, exponent, separators or spaces";
+
+/// Parses a plain decimal string as the wire carries it: digits, then optionally a point and
+/// at most `max_fraction` digits. No sign, exponent, separators or whitespace, and no rounding.
+pub fn parse_plain_decimal(text: &str, max_fraction: usize) -> Option<Decimal> {
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (text, None),
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
+    if !digits(whole)
+        || fraction.is_some_and(|fraction| !digits(fraction) || fraction.len() > max_fraction)
+    {
+        return None;
+    }
+    Decimal::from_str_exact(text).ok()
+}
+
+/// A wire amount: a plain decimal string with at most two places (`"4955"`, `"4955.5"`,
+/// `"4955.00"`); anything else is refused rather than rounded.
 impl std::str::FromStr for Amount {
-    type Err = rust_decimal::Error;
+    type Err = AmountFormatError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_decimal(text.parse::<Decimal>()?))
+        parse_plain_decimal(text, 2)
+            .map(Self::from_decimal)
+            .ok_or(AmountFormatError)
+    }
+}
+
+/// Serde for a wire rate or share (`Option<Decimal>`) as a plain decimal string.
+pub mod plain_decimal_option {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        value: &Option<Decimal>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(value) => serializer.collect_str(value),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(deserializer)? else {
+            return Ok(None);
+        };
+        super::parse_plain_decimal(&text, 28)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(super::DECIMAL_FORMAT))
     }
 }
 
@@ -87,7 +152,7 @@ impl utoipa::PartialSchema for Amount {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::Type::String)
-            .pattern(Some(r"^-?[0-9]+\.[0-9]{2}$"))
+            .pattern(Some(r"^[0-9]+\.[0-9]{2}$"))
             .description(Some("Yuan as a decimal string with exactly two places"))
             .examples(["991.00"])
             .into()
@@ -107,6 +172,46 @@ mod tests {
         assert_eq!(Amount::from_decimal(dec!(0.125)).to_string(), "0.13");
         assert_eq!(Amount::from_decimal(dec!(0.135)).to_string(), "0.14");
         assert_eq!(Amount::from_decimal(dec!(1000.006)).to_string(), "1000.01");
+    }
+
+    #[test]
+    fn should_refuse_wire_amounts_that_are_not_plain_two_place_decimals() {
+        for text in [
+            "4954.995",
+            "5000.009",
+            "+6_606.4999",
+            "1e4",
+            "5_000",
+            "-1.00",
+            " 5000",
+            "5000 ",
+            "",
+            ".",
+            ".50",
+            "5000.",
+            "0x10",
+            "5,000",
+            "NaN",
+            "５０００",
+        ] {
+            assert!(text.parse::<Amount>().is_err(), "{text:?} was accepted");
+            assert!(serde_json::from_str::<Amount>(&format!("{text:?}")).is_err());
+        }
+        for (text, shown) in [
+            ("4955", "4955.00"),
+            ("4955.5", "4955.50"),
+            ("4955.00", "4955.00"),
+        ] {
+            assert_eq!(text.parse::<Amount>().unwrap().to_string(), shown);
+        }
+    }
+
+    #[test]
+    fn should_refuse_rates_with_signs_or_exponents() {
+        assert_eq!(parse_plain_decimal("0.60", 28), Some(dec!(0.60)));
+        for text in ["6e-1", "+0.6", "-0.6", "0_6", " 0.6", "0.", ".6"] {
+            assert_eq!(parse_plain_decimal(text, 28), None, "{text:?} was accepted");
+        }
     }
 
     #[test]

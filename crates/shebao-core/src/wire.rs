@@ -392,7 +392,11 @@ pub struct NewAssessment {
     pub base: Option<Amount>,
     /// A grade (档次) as its share of the average wage, one of the policy table's presets
     /// (e.g. "0.60"); give this or `base`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::plain_decimal_option"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]+)?$", example = "0.60"))]
     pub grade: Option<rust_decimal::Decimal>,
     pub period_type: PeriodType,

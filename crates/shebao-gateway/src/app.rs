@@ -50,6 +50,7 @@ pub fn build(state: AppState) -> (Router, Document) {
         .fallback(not_found)
         .layer(Extension(openapi::Served::new(&document)))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(no_store))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
@@ -74,6 +75,19 @@ pub fn build(state: AppState) -> (Router, Document) {
         }))
         .with_state(state);
     (router, document)
+}
+
+/// `Cache-Control: no-store` on every `/v1/` answer: they carry personal data.
+async fn no_store(request: Request, next: Next) -> Response {
+    let personal = request.uri().path().starts_with("/v1/");
+    let mut response = next.run(request).await;
+    if personal {
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        );
+    }
+    response
 }
 
 /// Every route, each with its OpenAPI operation.

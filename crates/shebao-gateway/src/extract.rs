@@ -1,12 +1,13 @@
 //! Request extractors that refuse in problem+json: JSON bodies, the verified device, the
 //! person an `Identity-Token` stands for, and the account of a `Session-Token`.
 
-use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header as http_header;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use shebao_core::ErrorCode;
+use shebao_core::money::{AMOUNT_FORMAT, DECIMAL_FORMAT};
 use shebao_core::sign::sha256_hex;
 use shebao_core::wire::header;
 
@@ -14,8 +15,8 @@ use crate::error::ApiError;
 use crate::signed::DeviceContext;
 use crate::state::AppState;
 
-/// A JSON body; a malformed one is `validation_failed` on `body`. The detail never repeats
-/// the body's content.
+/// A JSON object body; a malformed one is `validation_failed`, naming the member that is
+/// wrong when there is one (`body` otherwise). The detail never repeats the body's content.
 pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -26,21 +27,59 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => {
-                let detail = match rejection {
-                    JsonRejection::MissingJsonContentType(_) => "the body must be application/json",
-                    JsonRejection::JsonSyntaxError(_) => "the body is not valid JSON",
-                    JsonRejection::JsonDataError(_) => {
-                        "a member of the body is missing or has the wrong type"
-                    }
-                    _ => "the body could not be read",
-                };
-                Err(ApiError::validation(&["body"], detail))
-            }
+        let is_json = request
+            .headers()
+            .get(http_header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(|essence| essence.trim().to_ascii_lowercase())
+            .is_some_and(|essence| {
+                essence == "application/json"
+                    || (essence.starts_with("application/") && essence.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::validation(
+                &["body"],
+                "the body must be application/json",
+            ));
         }
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| ApiError::validation(&["body"], "the body could not be read"))?;
+        parse_object(&body).map(Self)
     }
+}
+
+/// Parses a JSON object into `T`. Serde reads a struct from an array too; the protocol's
+/// bodies are objects, so anything else is refused first.
+fn parse_object<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
+        return Err(ApiError::validation(
+            &["body"],
+            "the body is not valid JSON",
+        ));
+    }
+    if body.trim_ascii_start().first() != Some(&b'{') {
+        return Err(ApiError::validation(
+            &["body"],
+            "the body must be a JSON object",
+        ));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        // Only the core's own format messages are passed on: serde's others quote the value.
+        let message = error.inner().to_string();
+        let detail = [AMOUNT_FORMAT, DECIMAL_FORMAT]
+            .into_iter()
+            .find(|format| message.starts_with(format))
+            .map_or_else(
+                || "a member of the body is missing or has the wrong type".to_owned(),
+                |format| format!("{path} {format}"),
+            );
+        let field = if path == "." { "body" } else { path.as_str() };
+        ApiError::validation(&[field], detail)
+    })
 }
 
 /// The device that signed the request.

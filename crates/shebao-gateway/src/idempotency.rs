@@ -4,6 +4,7 @@
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header as http_header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -43,12 +44,14 @@ async fn run(state: AppState, request: Request, next: Next) -> Result<Response, 
         .map_err(|_| ApiError::validation(&["body"], "the request body is unreadable"))?;
     let target = original_target(&parts);
     let body_hash = sha256_hex(&body);
+    let now = state.clock.now();
+    let subject = subject(&state, &parts, &device.kid, now).await?;
     let fingerprint = Fingerprint {
         method: parts.method.as_str(),
         target: &target,
         body_hash: &body_hash,
+        subject: &subject,
     };
-    let now = state.clock.now();
     let claim = state
         .store
         .claim_idempotency_key(&device.kid, &key, &fingerprint, now, now + LEASE_SECONDS)
@@ -83,6 +86,33 @@ async fn run(state: AppState, request: Request, next: Next) -> Result<Response, 
         .map_err(ApiError::internal)
 }
 
+/// Whom the request speaks for, so that the same key and body from another person (a family
+/// sharing a device) is a different request: the person its `Identity-Token` and
+/// `Session-Token` resolve to, not the tokens themselves, since a re-confirmed person's new
+/// token replaying a journalled request must still get the stored answer. A token that
+/// resolves to nobody counts as such; no token is `""`.
+async fn subject(state: &AppState, parts: &Parts, kid: &str, now: i64) -> Result<String, ApiError> {
+    let token = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .filter(|token| !token.is_empty())
+            .map(|token| sha256_hex(token.as_bytes()))
+    };
+    let mut subject = Vec::new();
+    if let Some(hash) = token(header::IDENTITY_TOKEN) {
+        let person = state.store.person_for_token(&hash, kid, now).await?;
+        subject.push(format!("identity:{}", person.as_deref().unwrap_or("-")));
+    }
+    if let Some(hash) = token(header::SESSION_TOKEN) {
+        let owner = state.store.session_owner(&hash, kid, now).await?;
+        let person = owner.map(|owner| owner.person_id);
+        subject.push(format!("session:{}", person.as_deref().unwrap_or("-")));
+    }
+    Ok(subject.join(" "))
+}
+
 /// The header's value: a lower-case UUID v4.
 fn idempotency_key(request: &Request) -> Result<String, ApiError> {
     let value = request
@@ -106,8 +136,10 @@ fn idempotency_key(request: &Request) -> Result<String, ApiError> {
     Ok(text.to_owned())
 }
 
-/// Stores a finished response under the key; a failure inside the gateway (5xx) or a rate
-/// limit (429) releases the key instead so that a retry runs again.
+/// Stores a finished response under the key, unless it says "later" rather than "done": a
+/// failure inside the gateway (5xx), a rate limit (429), anything with `Retry-After` (e.g.
+/// `assessment_not_ready`, `account_locked`) or a conflict with something still running
+/// (`payment_in_progress`). Those release the key, so that a retry with it runs again.
 async fn record(state: &AppState, kid: &str, key: &str, response: Response) -> Response {
     let (parts, body) = response.into_parts();
     let body = match to_bytes(body, RESPONSE_LIMIT).await {
@@ -117,9 +149,7 @@ async fn record(state: &AppState, kid: &str, key: &str, response: Response) -> R
             return ApiError::internal(error).into_response();
         }
     };
-    // A 429 says "later", not "done": a retry with the same key must run again.
-    let outcome = if parts.status.is_server_error() || parts.status == StatusCode::TOO_MANY_REQUESTS
-    {
+    let outcome = if says_later(&parts) {
         state.store.release_idempotency_key(kid, key).await
     } else {
         let stored = StoredResponse {
@@ -143,6 +173,17 @@ async fn record(state: &AppState, kid: &str, key: &str, response: Response) -> R
         tracing::error!(%error, "recording the idempotent response failed");
     }
     Response::from_parts(parts, Body::from(body))
+}
+
+fn says_later(parts: &axum::http::response::Parts) -> bool {
+    let in_progress = matches!(
+        parts.extensions.get::<ErrorCode>(),
+        Some(ErrorCode::PaymentInProgress | ErrorCode::IdempotencyInProgress)
+    );
+    parts.status.is_server_error()
+        || parts.status == StatusCode::TOO_MANY_REQUESTS
+        || parts.headers.contains_key(http_header::RETRY_AFTER)
+        || in_progress
 }
 
 fn replay(stored: StoredResponse) -> Response {

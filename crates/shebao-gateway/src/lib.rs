@@ -270,6 +270,9 @@ pub const SANDBOX_TAX_OFFICE: &str = "国家税务总局银川市税务局（演
 pub enum GatewayError {
     #[error("invalid configuration: {0}")]
     Config(&'static str),
+    /// A command-line argument an operator gave is refused.
+    #[error("{0}")]
+    Argument(&'static str),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration: {0}")]

@@ -111,12 +111,10 @@ impl Maintenance {
         order_or_ticket: &str,
         reason: &str,
     ) -> Result<Refund, GatewayError> {
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(GatewayError::Config(
-                "a refund needs the reason (the approved refund application)",
-            ));
-        }
+        let reason = crate::routes::process::void_reason(reason).ok_or(GatewayError::Argument(
+            "--reason must be 1 to 200 characters on one line, without control characters \
+             (the approved refund application)",
+        ))?;
         let target = match self.store.find_refund(order_or_ticket).await? {
             FindRefund::Found(target) => target,
             FindRefund::NotFound => return Ok(Refund::NotFound),

@@ -1007,3 +1007,97 @@ async fn should_refuse_to_start_with_a_policy_table_that_does_not_validate(backe
         "{error}"
     );
 }
+
+on_every_backend!(should_refuse_a_body_that_is_not_a_json_object);
+async fn should_refuse_a_body_that_is_not_a_json_object(backend: Backend) {
+    let gw = sandbox(&backend).await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, ZHANG_XIAOMEI).await;
+    // Serde reads a struct from an array; `[]` once registered her with every default.
+    for body in [
+        json!([]),
+        json!(["2025-01"]),
+        json!("x"),
+        json!(1),
+        json!(null),
+    ] {
+        let answer = gw
+            .call(
+                &device,
+                Call::post("/v1/registrations", &body)
+                    .fresh_key()
+                    .token(&token),
+            )
+            .await;
+        assert_eq!(answer.status, 422, "{body}: {}", answer.text());
+        assert_eq!(answer.code(), "validation_failed", "{body}");
+        assert_eq!(answer.json()["fields"], json!(["body"]), "{body}");
+    }
+    let info = gw
+        .call(&device, Call::get("/v1/insured-info").token(&token))
+        .await;
+    assert_eq!(info.json()["insured"], false, "{}", info.text());
+}
+
+on_every_backend!(should_forbid_caching_every_v1_answer);
+async fn should_forbid_caching_every_v1_answer(backend: Backend) {
+    let gw = sandbox(&backend).await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, MA_XIAOYAN).await;
+    let answers = [
+        gw.call(&device, Call::get("/v1/insured-info").token(&token))
+            .await,
+        gw.call(&device, Call::get("/v1/payables").token(&token))
+            .await,
+    ];
+    for answer in answers {
+        assert_eq!(
+            answer.headers["cache-control"],
+            "no-store",
+            "{}",
+            answer.text()
+        );
+    }
+}
+
+on_every_backend!(should_bind_an_idempotency_key_to_the_person_the_token_stands_for);
+async fn should_bind_an_idempotency_key_to_the_person_the_token_stands_for(backend: Backend) {
+    let gw = sandbox(&backend).await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, MA_XIAOYAN).await;
+    let payables = gw
+        .call(&device, Call::get("/v1/payables").token(&token))
+        .await
+        .json();
+    let payable_ids = json!([payables["items"][0]["id"]]);
+    let key = uuid::Uuid::new_v4().to_string();
+    let first = gw.declare(&device, &token, &payable_ids, &key).await;
+    assert_eq!(first.status, 201, "{}", first.text());
+
+    // A family member on the same device replays the same key and body with their own token.
+    let other = gw.confirm(&device, WANG_JIANGUO).await;
+    let replayed = gw.declare(&device, &other, &payable_ids, &key).await;
+    assert_eq!(
+        (replayed.status, replayed.code()),
+        (422, "idempotency_key_reused".into()),
+        "{}",
+        replayed.text()
+    );
+    let body = json!({"payable_ids": payable_ids});
+    let without = gw
+        .call(&device, Call::post("/v1/declarations", &body).key(&key))
+        .await;
+    assert_eq!(
+        without.code(),
+        "idempotency_key_reused",
+        "{}",
+        without.text()
+    );
+
+    // The same person confirmed again has a new token and still gets the stored answer.
+    let renewed = gw.confirm(&device, MA_XIAOYAN).await;
+    assert_ne!(renewed, token);
+    let again = gw.declare(&device, &renewed, &payable_ids, &key).await;
+    assert_eq!(again.status, 201, "{}", again.text());
+    assert_eq!(again.body, first.body);
+}

@@ -108,12 +108,19 @@ impl Client {
         assert!(answer.status < 500, "{target}: {}", answer.text());
         self.answers
             .push((target.clone(), answer.status, answer.code()));
-        self.sent.push(Sent {
-            target,
-            body,
-            key,
-            answer: answer.clone(),
-        });
+        // An answer that says "later" is not stored: a retry under its key runs afresh, so
+        // only stored answers are retried and compared.
+        let later = answer.status == 429
+            || answer.headers.contains_key("retry-after")
+            || answer.code() == "payment_in_progress";
+        if !later {
+            self.sent.push(Sent {
+                target,
+                body,
+                key,
+                answer: answer.clone(),
+            });
+        }
         answer
     }
 

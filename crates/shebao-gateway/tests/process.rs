@@ -500,3 +500,132 @@ async fn should_refuse_to_void_a_paid_or_paying_declaration(backend: Backend) {
     let listed = get(&gw, &device, &payer, &format!("/v1/declarations/{paid_id}")).await;
     assert_eq!(listed.json()["status"], "paid");
 }
+
+on_every_backend!(should_refuse_amounts_and_grades_that_are_not_plain_decimals);
+async fn should_refuse_amounts_and_grades_that_are_not_plain_decimals(backend: Backend) {
+    let gw = gateway(&backend, LONG).await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, MA_XIAOYAN).await;
+    let body = |base: Option<&str>, grade: Option<&str>| {
+        let mut body =
+            json!({"items": ["pension"], "period_type": "monthly", "start_month": "2025-05"});
+        if let Some(base) = base {
+            body["base"] = json!(base);
+        }
+        if let Some(grade) = grade {
+            body["grade"] = json!(grade);
+        }
+        body
+    };
+
+    // Rounding "4954.995" would lift it into the range; it is refused, not rounded.
+    for base in [
+        "4954.995",
+        "5000.009",
+        "+6_606.4999",
+        "1e4",
+        "5_000",
+        "-5000",
+        " 5000",
+    ] {
+        let answer = assess(&gw, &device, &token, &body(Some(base), None)).await;
+        assert_eq!(answer.status, 422, "{base}: {}", answer.text());
+        assert_eq!(answer.code(), "validation_failed", "{base}");
+        assert_eq!(answer.json()["fields"], json!(["base"]), "{base}");
+        let detail = answer.json()["detail"].as_str().unwrap().to_owned();
+        assert!(
+            !detail.contains(base),
+            "the detail repeats the value: {detail}"
+        );
+    }
+    for grade in ["6e-1", "+0.60", "0_60", "0.6 "] {
+        let answer = assess(&gw, &device, &token, &body(None, Some(grade))).await;
+        assert_eq!(answer.status, 422, "{grade}: {}", answer.text());
+        assert_eq!(answer.json()["fields"], json!(["grade"]), "{grade}");
+    }
+
+    let accepted = assess(&gw, &device, &token, &body(Some("4955"), None)).await;
+    assert_eq!(accepted.status, 201, "{}", accepted.text());
+    assert_eq!(accepted.json()["base"], "4955.00");
+}
+
+on_every_backend!(should_not_store_a_refusal_that_says_try_again_later);
+async fn should_not_store_a_refusal_that_says_try_again_later(backend: Backend) {
+    let gw = gateway(&backend, Duration::from_secs(2)).await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, MA_XIAOYAN).await;
+    gw.declare_all(&device, &token).await;
+    let assessed = assess(&gw, &device, &token, &monthly("2025-05")).await;
+    assert_eq!(assessed.status, 201, "{}", assessed.text());
+    let assessment = assessed.json();
+    let ids = json!([assessment["items"][0]["id"]]);
+    let key = uuid::Uuid::new_v4().to_string();
+
+    let early = gw.declare(&device, &token, &ids, &key).await;
+    assert_eq!(early.code(), "assessment_not_ready", "{}", early.text());
+    assert!(early.headers.contains_key("retry-after"));
+
+    let id = assessment["id"].as_str().unwrap();
+    wait_payable(&gw, &device, &token, id).await;
+    // The same key, after the time it was told to come back, runs the request.
+    let later = gw.declare(&device, &token, &ids, &key).await;
+    assert_eq!(later.status, 201, "{}", later.text());
+    let again = gw.declare(&device, &token, &ids, &key).await;
+    assert_eq!(again.body, later.body);
+}
+
+on_every_backend!(should_refuse_months_before_birth_the_table_or_the_insured_since_month);
+async fn should_refuse_months_before_birth_the_table_or_the_insured_since_month(backend: Backend) {
+    let gw = gateway(&backend, LONG).await;
+    let device = gw.enroll().await;
+    let token = gw.confirm(&device, ZHANG_XIAOMEI).await;
+    // Born 1990-03; the policy table opens in 2022-01.
+    for since in ["1990-01", "2021-12"] {
+        let answer = gw
+            .call(
+                &device,
+                Call::post("/v1/registrations", &json!({"since_month": since}))
+                    .fresh_key()
+                    .token(&token),
+            )
+            .await;
+        assert_eq!(answer.status, 422, "{since}: {}", answer.text());
+        assert_eq!(answer.json()["fields"], json!(["since_month"]), "{since}");
+    }
+    let key = uuid::Uuid::new_v4().to_string();
+    register(
+        &gw,
+        &device,
+        &token,
+        &json!({"since_month": "2025-03"}),
+        &key,
+    )
+    .await;
+
+    let early = assess(&gw, &device, &token, &monthly("2025-02")).await;
+    assert_eq!(early.status, 422, "{}", early.text());
+    assert_eq!(early.json()["fields"], json!(["start_month"]));
+    let first = assess(&gw, &device, &token, &monthly("2025-03")).await;
+    assert_eq!(first.status, 201, "{}", first.text());
+
+    // The seeded people are insured before the months they owe.
+    for person in [MA_XIAOYAN, WANG_JIANGUO, MA_FUHAI] {
+        let token = gw.confirm(&device, person).await;
+        let info = get(&gw, &device, &token, "/v1/insured-info").await.json();
+        let since = info["insured_since"].as_str().unwrap().to_owned();
+        for arrear in info["arrears"].as_array().unwrap() {
+            assert!(
+                arrear["period_start"].as_str().unwrap() >= since.as_str(),
+                "{info}"
+            );
+        }
+        let (grade, period_type) = if person == MA_FUHAI {
+            ("0.60", "quarterly")
+        } else {
+            ("0.60", "monthly")
+        };
+        let body = json!({"items": ["pension"], "grade": grade, "period_type": period_type, "start_month": "2025-01"});
+        let answer = assess(&gw, &device, &token, &body).await;
+        assert_eq!(answer.status, 201, "{}", answer.text());
+    }
+}

@@ -496,8 +496,17 @@ async fn should_refund_a_payment_through_the_admin_command(backend: Backend) {
         ]
     };
     // Without a reason, or for an unknown payment: refused, nothing changes.
-    let refused = run(args(&ticket, " ")).await.unwrap();
-    assert!(!refused.status.success());
+    let long = "退".repeat(201);
+    for reason in [" ", "", "第一行\n第二行", "退费\u{7}", long.as_str()] {
+        let refused = run(args(&ticket, reason)).await.unwrap();
+        assert!(!refused.status.success(), "{reason:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            stderr.contains("--reason must be 1 to 200 characters"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("configuration"), "{stderr}");
+    }
     let unknown = run(args("ord_nothing", "退费申请 2025-001")).await.unwrap();
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no payment ord_nothing"));

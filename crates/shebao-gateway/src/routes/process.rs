@@ -28,6 +28,15 @@ use crate::store::{
 /// The longest void reason, in characters.
 const MAX_REASON_CHARS: usize = 200;
 
+/// The reason of a void or refund, trimmed: 1 to 200 characters without control characters
+/// (a line break included); `None` otherwise.
+pub(crate) fn void_reason(raw: &str) -> Option<&str> {
+    let reason = raw.trim();
+    let length = reason.chars().count();
+    let valid = length > 0 && length <= MAX_REASON_CHARS && !reason.chars().any(char::is_control);
+    valid.then_some(reason)
+}
+
 #[utoipa::path(
     post,
     path = "/v1/registrations",
@@ -50,6 +59,24 @@ pub async fn register(
         return Err(ApiError::validation(
             &["since_month"],
             "since_month must not be after the current month",
+        ));
+    }
+    let first_covered = state.policy.entries.first().map(|entry| entry.from);
+    if first_covered.is_some_and(|first| since < first) {
+        return Err(ApiError::validation(
+            &["since_month"],
+            "since_month must not be before the first month of the policy table",
+        ));
+    }
+    let record = state
+        .store
+        .insured_record(&person.id)
+        .await?
+        .ok_or_else(|| ApiError::internal("a token names a person not in the register"))?;
+    if record.birth_month.is_some_and(|birth| since < birth) {
+        return Err(ApiError::validation(
+            &["since_month"],
+            "since_month must not be before the person's month of birth",
         ));
     }
     match state
@@ -165,16 +192,20 @@ pub async fn assess(
     person: Person,
     ApiJson(body): ApiJson<NewAssessment>,
 ) -> Result<(StatusCode, Json<Assessment>), ApiError> {
-    let insured = state
+    let record = state
         .store
         .insured_record(&person.id)
         .await?
-        .is_some_and(|record| record.insured);
-    if !insured {
-        return Err(not_insured());
-    }
+        .filter(|record| record.insured)
+        .ok_or_else(not_insured)?;
     let current = YearMonth::of(state.clock.today());
     let (period, base) = validate(&state.policy, &body, current)?;
+    if record.since.is_some_and(|since| period.first() < since) {
+        return Err(ApiError::validation(
+            &["start_month"],
+            "start_month must not be before the month the person has been insured since",
+        ));
+    }
 
     let now = state.clock.now();
     let id = ids::random_id("asm_", 16);
@@ -394,14 +425,12 @@ pub async fn void_declaration(
     Path(declaration_id): Path<String>,
     ApiJson(body): ApiJson<VoidDeclaration>,
 ) -> Result<Json<Declaration>, ApiError> {
-    let reason = body.reason.trim();
-    let length = reason.chars().count();
-    if length == 0 || length > MAX_REASON_CHARS || reason.chars().any(char::is_control) {
-        return Err(ApiError::validation(
+    let reason = void_reason(&body.reason).ok_or_else(|| {
+        ApiError::validation(
             &["reason"],
             "reason must be 1 to 200 characters without control characters",
-        ));
-    }
+        )
+    })?;
     let outcome = state
         .store
         .void_declaration(&person.id, &declaration_id, reason, state.clock.now())

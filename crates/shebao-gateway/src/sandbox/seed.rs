@@ -98,6 +98,11 @@ fn people(today: NaiveDate) -> Result<Vec<SeedPerson>, GatewayError> {
                 id_type: person.id_type,
                 id_number: person.id_number.to_owned(),
                 insured: person.pension.is_some(),
+                // Insured since January of the year before, so that their months from then on
+                // can be assessed and paid as arrears.
+                insured_since: person
+                    .pension
+                    .and_then(|_| YearMonth::new(month.year() - 1, 1)),
                 assessments,
             })
         })
@@ -135,6 +140,7 @@ pub fn population(first: u32, count: u32, today: NaiveDate) -> Vec<SeedPerson> {
                 id_type: IdType::ResidentIdCard,
                 id_number,
                 insured: true,
+                insured_since: Some(month),
                 assessments: vec![SeedAssessment {
                     assessment_id: format!("asm_{key}"),
                     payable_id: format!("pay_{key}_{month}"),
@@ -214,7 +220,9 @@ mod tests {
             (quarterly.first.to_string(), quarterly.last.to_string()),
             ("2025-04".into(), "2025-06".into())
         );
+        assert_eq!(people[0].insured_since, YearMonth::new(2024, 1));
         assert!(!people[3].insured);
+        assert_eq!(people[3].insured_since, None);
         assert!(people[3].assessments.is_empty());
         assert_eq!(people[4].id_type, IdType::ResidencePermitHmt);
     }

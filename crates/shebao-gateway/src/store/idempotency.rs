@@ -8,6 +8,8 @@ pub struct Fingerprint<'a> {
     pub method: &'a str,
     pub target: &'a str,
     pub body_hash: &'a str,
+    /// Whom the request speaks for: the person its token resolves to, `""` without a token.
+    pub subject: &'a str,
 }
 
 #[derive(Debug, Clone)]
@@ -24,7 +26,7 @@ pub enum Claim {
     Started,
     /// Another request with this key is running.
     InProgress,
-    /// The key was used for a different method, target or body.
+    /// The key was used for a different method, target, body or person.
     Mismatch,
     /// The first request finished; this is its response.
     Completed(StoredResponse),
@@ -35,6 +37,7 @@ struct Row {
     method: String,
     target: String,
     body_hash: String,
+    subject: Option<String>,
     state: String,
     locked_until: i64,
     response_status: Option<i64>,
@@ -55,8 +58,8 @@ impl Store {
     ) -> Result<Claim, sqlx::Error> {
         let inserted = sqlx::query(
             "INSERT INTO idempotency_keys \
-             (kid, idempotency_key, method, target, body_hash, state, locked_until, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7) \
+             (kid, idempotency_key, method, target, body_hash, subject, state, locked_until, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, 'in_progress', $7, $8) \
              ON CONFLICT (kid, idempotency_key) DO NOTHING",
         )
         .bind(kid)
@@ -64,6 +67,7 @@ impl Store {
         .bind(fingerprint.method)
         .bind(fingerprint.target)
         .bind(fingerprint.body_hash)
+        .bind(fingerprint.subject)
         .bind(lease_until)
         .bind(now)
         .execute(&self.pool)
@@ -74,7 +78,7 @@ impl Store {
         }
 
         let row: Option<Row> = sqlx::query_as(
-            "SELECT method, target, body_hash, state, locked_until, response_status, \
+            "SELECT method, target, body_hash, subject, state, locked_until, response_status, \
              response_content_type, response_body \
              FROM idempotency_keys WHERE kid = $1 AND idempotency_key = $2",
         )
@@ -89,6 +93,9 @@ impl Store {
         if row.method != fingerprint.method
             || row.target != fingerprint.target
             || row.body_hash != fingerprint.body_hash
+            || row
+                .subject
+                .is_some_and(|subject| subject != fingerprint.subject)
         {
             return Ok(Claim::Mismatch);
         }

@@ -17,6 +17,8 @@ pub struct InsuredRecord {
     /// `None` for people insured before agencies were recorded: the configured agency.
     pub agency: Option<String>,
     pub since: Option<YearMonth>,
+    /// From the birth date in the document number; `None` for documents without one.
+    pub birth_month: Option<YearMonth>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -88,14 +90,16 @@ impl Store {
         &self,
         person_id: &str,
     ) -> Result<Option<InsuredRecord>, sqlx::Error> {
-        let row: Option<(i64, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT p.insured, i.agency, i.since_month FROM population p \
+        type Row = (i64, Option<String>, Option<String>, String, String);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT p.insured, i.agency, i.since_month, p.id_type, p.id_number FROM population p \
              LEFT JOIN insured_persons i ON i.person_id = p.id WHERE p.id = $1",
         )
         .bind(person_id)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|(insured, agency, since)| {
+        row.map(|(insured, agency, since, id_type, id_number)| {
+            let id_type: shebao_core::IdType = super::from_text("id_type", &id_type)?;
             Ok(InsuredRecord {
                 insured: insured != 0,
                 agency,
@@ -103,6 +107,7 @@ impl Store {
                     .as_deref()
                     .map(|month| super::parse_text("since_month", month))
                     .transpose()?,
+                birth_month: shebao_core::id::birth_date(id_type, &id_number).map(YearMonth::of),
             })
         })
         .transpose()

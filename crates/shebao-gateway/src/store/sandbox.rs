@@ -18,6 +18,8 @@ pub struct SeedPerson {
     pub id_type: IdType,
     pub id_number: String,
     pub insured: bool,
+    /// The first month insured, not after the first assessed month; for insured people.
+    pub insured_since: Option<YearMonth>,
     pub assessments: Vec<SeedAssessment>,
 }
 
@@ -102,14 +104,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if person.insured {
-                // Insured since their first assessed month, with the configured agency.
-                let since = person
-                    .assessments
-                    .iter()
-                    .map(|assessment| assessment.first)
-                    .min();
-                let since = since.ok_or_else(|| {
-                    sqlx::Error::Protocol("an insured seed person has no assessment".into())
+                let since = person.insured_since.ok_or_else(|| {
+                    sqlx::Error::Protocol("an insured seed person has no first month".into())
                 })?;
                 sqlx::query(
                     "INSERT INTO insured_persons (person_id, agency, since_month, registered_at) \
@@ -197,10 +193,7 @@ impl Store {
         let insured: Vec<(&SeedPerson, YearMonth)> = people
             .iter()
             .filter(|person| person.insured)
-            .filter_map(|person| {
-                let since = person.assessments.iter().map(|a| a.first).min()?;
-                Some((person, since))
-            })
+            .filter_map(|person| Some((person, person.insured_since?)))
             .collect();
         if !insured.is_empty() {
             let sql = rows_sql(
