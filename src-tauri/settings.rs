@@ -98,14 +98,24 @@ fn invalid(field: &str) -> CommandError {
 
 impl Settings {
     /// The saved settings, or the defaults when there are none (or they don't parse).
-    pub fn load(data_dir: &Path) -> Self {
-        let Ok(text) = std::fs::read_to_string(data_dir.join(FILE_NAME)) else {
-            return Self::default();
+    /// The saved settings, the defaults when none were saved, or why the file is not usable:
+    /// it does not parse, or it names a gateway the settings screen would refuse (a plain-http
+    /// origin off this machine, a path, a key set without a response and a certificate key).
+    pub fn read(data_dir: &Path) -> Result<Self, String> {
+        let path = data_dir.join(FILE_NAME);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Self::default());
+            }
+            Err(error) => return Err(format!("{}: {error}", path.display())),
         };
-        serde_json::from_str(&text).unwrap_or_else(|error| {
-            tracing::warn!(%error, "settings do not parse; using the defaults");
-            Self::default()
-        })
+        let settings: Self =
+            serde_json::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?;
+        settings
+            .validate()
+            .map_err(|error| format!("{}: {}", path.display(), error.message))?;
+        Ok(settings)
     }
 
     /// Checks the settings: a remote gateway needs an `https` origin (plain `http` only on
@@ -184,7 +194,7 @@ mod tests {
     #[test]
     fn should_default_to_the_sandbox_in_chinese() {
         let dir = tempfile::tempdir().unwrap();
-        let settings = Settings::load(dir.path());
+        let settings = Settings::read(dir.path()).unwrap();
         assert_eq!(settings, Settings::default());
         assert_eq!(
             serde_json::to_value(&settings).unwrap(),
@@ -197,7 +207,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let old = r#"{"gateway": {"kind": "sandbox"}, "language": "en", "large_text": true, "privacy_accepted": true}"#;
         std::fs::write(dir.path().join(FILE_NAME), old).unwrap();
-        let settings = Settings::load(dir.path());
+        let settings = Settings::read(dir.path()).unwrap();
         assert_eq!(settings.language, Language::En);
         assert_eq!(settings.theme, Theme::System);
         assert!(!settings.reminders);
@@ -208,9 +218,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let settings = remote("https://gw.example.cn");
         settings.save(dir.path()).unwrap();
-        assert_eq!(Settings::load(dir.path()), settings);
+        assert_eq!(Settings::read(dir.path()).unwrap(), settings);
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "only settings.json, no temporary file");
+    }
+
+    #[test]
+    fn should_refuse_a_saved_file_that_does_not_parse_or_names_an_unusable_gateway() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), "{not json").unwrap();
+        assert!(Settings::read(dir.path()).is_err());
+        let by_hand = remote("http://10.255.255.1:8787");
+        let text = serde_json::to_string(&by_hand).unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), text).unwrap();
+        let refused = Settings::read(dir.path()).unwrap_err();
+        assert!(refused.contains("origin"), "{refused}");
     }
 
     #[test]
@@ -234,6 +256,6 @@ mod tests {
         }
         let refused = settings.save(dir.path()).unwrap_err();
         assert_eq!(refused.code, "validation_failed");
-        assert_eq!(Settings::load(dir.path()), Settings::default());
+        assert_eq!(Settings::read(dir.path()).unwrap(), Settings::default());
     }
 }

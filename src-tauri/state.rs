@@ -118,7 +118,7 @@ fn journal_failed(error: journal::JournalError) -> CommandError {
 impl AppState {
     pub async fn start(options: StartOptions) -> Result<Self, SetupError> {
         let data_dir = options.data_dir;
-        let settings = Settings::load(&data_dir);
+        let settings = Settings::read(&data_dir)?;
         let (gateway_server, origin, key_set) = match &settings.gateway {
             GatewaySetting::Sandbox => {
                 let server = start_sandbox(&data_dir, options.sandbox_date).await?;
