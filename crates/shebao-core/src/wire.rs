@@ -398,6 +398,7 @@ pub struct NewAssessment {
         with = "crate::money::plain_decimal_option"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]+)?$", example = "0.60"))]
+    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
     pub grade: Option<rust_decimal::Decimal>,
     pub period_type: PeriodType,
     /// The first month of the period: a month a period of `period_type` opens with, not
