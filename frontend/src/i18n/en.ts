@@ -268,7 +268,7 @@ const en: Messages = {
     clearConfirm: 'Clear',
     cleared: 'This device was cleared and its old registration revoked at the gateway',
     clearedNotRevoked:
-      'This device was cleared, but the gateway could not be reached, so its old registration was not revoked. Sign in to your natural-person account on another device and revoke it under “My devices”.',
+      'This device was cleared, but the gateway could not be reached, so its old registration was not revoked. On another device, open Settings → Natural-person account, log in and revoke it under “Devices used”.',
     account: 'Natural-person account',
     accountHint: 'Personal tax login and logout, devices used and their revocation',
   },
