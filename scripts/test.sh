@@ -87,6 +87,11 @@ export SHEBAO_ARTIFACTS_DIR="${SHEBAO_ARTIFACTS_DIR:-$REPO_ROOT/tests/e2e/artifa
 mkdir -p "$SHEBAO_ARTIFACTS_DIR"
 step "e2e harness check" dbus-run-session -- bash scripts/e2e-session.sh npm run check-harness --workspace tests/e2e
 step "e2e journeys (crash journey on PostgreSQL)" bash scripts/with-postgres.sh dbus-run-session -- bash scripts/e2e-session.sh
+# 完税查询及证明补打 and 缴费查询及证明开具 run on a sandbox of their own (fresh data folders): after
+# the journeys above, in their session, they fail (see README, Known limitations).
+step "e2e journeys (account, payment query; own session)" env SHEBAO_ARTIFACTS_DIR="$SHEBAO_ARTIFACTS_DIR/own-session" \
+  dbus-run-session -- bash scripts/e2e-session.sh npm test --workspace tests/e2e -- \
+  --spec ./specs/tax-certificate.e2e.ts --spec ./specs/payment-query.e2e.ts
 
 echo
 joined="$(printf '%s, ' "${passed[@]}")"

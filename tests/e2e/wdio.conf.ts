@@ -78,10 +78,8 @@ export const config: WebdriverIO.Config = {
     // 缴款异常处理 and 申报作废, each with a sandbox person of its own.
     './specs/exception-handling.e2e.ts',
     './specs/declaration-void.e2e.ts',
-    // 完税查询及证明补打 with a natural-person account, for 陈嘉欣.
-    './specs/tax-certificate.e2e.ts',
-    // 缴费查询及证明开具 and 缴费记录: 马福海 pays the quarter declaration-void left payable.
-    './specs/payment-query.e2e.ts',
+    // tax-certificate.e2e.ts (完税查询及证明补打, 陈嘉欣) and payment-query.e2e.ts (缴费查询及证明开具
+    // and 缴费记录, 马福海) run in a session of their own: scripts/test.sh names them with --spec.
     './specs/crash-1-interrupted.e2e.ts',
     './specs/crash-2-resumed.e2e.ts',
   ],

@@ -54,6 +54,16 @@ async function pickDocumentType(field: string, label: string): Promise<void> {
     async () => (await testId(field).getAttribute('data-id-type')) === person.idType,
     { timeout: 5_000, timeoutMsg: `the field ${field} says ${person.idType}` },
   );
+  // The popup and its overlay fade out after the choice; until then they take the next click.
+  await browser.waitUntil(
+    async () => {
+      for (const layer of await $$('.van-overlay, .van-popup')) {
+        if (await layer.isDisplayed()) return false;
+      }
+      return true;
+    },
+    { timeout: 5_000, timeoutMsg: 'the document type picker closed' },
+  );
 }
 
 /** Identity confirmation with a residence permit, from the home screen. */
