@@ -23,8 +23,6 @@ type Translate = (key: string, values?: Record<string, unknown>) => string;
 
 const CHECK_EVERY_MS = 60 * 60 * 1000;
 
-export { dueReminders, markReminderSent };
-
 /** Whether the system lets the app notify, asking the person if it has not been decided. */
 export async function allowNotifications(): Promise<boolean> {
   if (await isPermissionGranted()) return true;
